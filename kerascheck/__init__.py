@@ -1,0 +1,3 @@
+"""kerascheck: catches the mistakes in Keras model code before the training runs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,45 @@
+"""The library API under the CLI: check paths or source text and get findings back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from kerascheck.engine import Settings, check_bytes
+from kerascheck.rule import select_rules
+from kerascheck.types import FileError, FileResult, RunResult
+
+# Files larger than this are skipped with a message: generated code, not models.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def default_settings() -> Settings:
+    return Settings(rules=select_rules(None))
+
+
+def check_file(path: str, settings: Settings) -> FileResult:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            message = f"skipped: {size // 1024} KiB is over the {MAX_FILE_BYTES // 1024} KiB limit"
+            return FileResult(path=path, errors=[FileError(path, message)], parsed=False)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return FileResult(path=path, errors=[FileError(path, f"could not read: {reason}")], parsed=False)
+    if path.endswith(".ipynb"):
+        from kerascheck.notebook import check_notebook
+
+        return check_notebook(data, path, settings)
+    return check_bytes(data, path, settings)
+
+
+def check_source(source: str, path: str = "<string>", settings: Settings | None = None) -> FileResult:
+    """Check Python source text, as `kerascheck -` does with stdin."""
+    return check_bytes(source.encode("utf-8"), path, settings or default_settings())
+
+
+def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
+    settings = settings or default_settings()
+    return RunResult(files=[check_file(path, settings) for path in paths])

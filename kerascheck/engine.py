@@ -1,0 +1,126 @@
+"""Check one source: parse once, read the models, run every selected rule, place findings."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.positions import Locator
+from kerascheck.reader import read_module
+from kerascheck.rule import Rule, RuleContext
+from kerascheck.types import Diagnostic, FileError, FileModel, FileResult, Finding, Span
+
+KEYWORDS = (b"keras", b"tensorflow")
+
+
+@dataclass
+class Settings:
+    """What to run: rules already selected, their options, and how to treat suppressions."""
+
+    rules: Sequence[type[Rule]]
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ignore_noqa: bool = False
+    verbose: bool = False
+
+
+def decode(data: bytes) -> str:
+    """Source bytes to text, honouring a BOM and a PEP 263 coding line."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse(text: str) -> cst.Module:
+    return cst.parse_module(text)
+
+
+def syntax_error(path: str, exc: Exception) -> FileError:
+    if isinstance(exc, cst.ParserSyntaxError):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        return FileError(path, f"could not parse: {first}", exc.raw_line, exc.raw_column + 1)
+    if isinstance(exc, SyntaxError):
+        return FileError(path, f"could not parse: {exc.msg}", exc.lineno, exc.offset)
+    return FileError(path, f"could not read: {exc}")
+
+
+def mentions_keras(data: bytes) -> bool:
+    return any(word in data for word in KEYWORDS)
+
+
+def check_text(text: str, path: str, settings: Settings) -> FileResult:
+    """Check Python source text (a .py file or the joined cells of a notebook)."""
+    result = FileResult(path=path)
+    try:
+        module = parse(text)
+    except (cst.ParserSyntaxError, SyntaxError, RecursionError, ValueError) as exc:
+        result.errors.append(syntax_error(path, exc))
+        result.parsed = False
+        return result
+    file = read_module(module, path)
+    locator = Locator(module, text, file.anchors)
+    run_rules(file, settings, locator, result)
+    return result
+
+
+def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
+    if not mentions_keras(data):
+        return FileResult(path=path)
+    try:
+        text = decode(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        message = f"could not decode: {exc}"
+        return FileResult(path=path, errors=[FileError(path, message, 1, 1)], parsed=False)
+    if "\x00" in text:
+        return FileResult(
+            path=path, errors=[FileError(path, "could not parse: null byte in source")], parsed=False
+        )
+    return check_text(text, path, settings)
+
+
+def run_rules(file: FileModel, settings: Settings, locator: Locator, result: FileResult) -> None:
+    """Run the rules on a model description and place their findings; a failing rule is isolated."""
+    seen: set[tuple[str, Span, str]] = set()
+    for rule_cls in settings.rules:
+        rule = rule_cls()
+        options = {**rule_cls.options, **settings.rule_options.get(rule_cls.code, {})}
+        ctx = RuleContext(file=file, options=options)
+        try:
+            findings: Iterable[Finding] = list(rule.check(ctx))
+            placed = [(f, locator.span(f.node)) for f in findings]
+        except Exception as exc:  # noqa: BLE001 - one rule must not stop the others
+            detail = traceback.format_exc() if settings.verbose else f"{type(exc).__name__}: {exc}"
+            result.errors.append(
+                FileError(
+                    file.path,
+                    f"internal error in rule {rule_cls.code} ({rule_cls.name}): {detail}",
+                    internal=True,
+                    code=rule_cls.code,
+                )
+            )
+            continue
+        for finding, span in placed:
+            key = (rule_cls.code, span, finding.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            result.diagnostics.append(
+                Diagnostic(
+                    path=file.path,
+                    line=span.line,
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                    code=rule_cls.code,
+                    name=rule_cls.name,
+                    severity=rule_cls.severity,
+                    message=finding.message,
+                    fix=finding.fix,
+                )
+            )
+    result.diagnostics.sort(key=Diagnostic.sort_key)

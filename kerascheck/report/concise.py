@@ -1,0 +1,31 @@
+"""One line a finding: `path:line:col: CODE message`."""
+
+from __future__ import annotations
+
+from kerascheck.types import Diagnostic, FileError, RunResult
+
+
+def location(path: str, line: int | None, column: int | None, cell: int | None) -> str:
+    parts = [path]
+    if cell is not None:
+        parts.append(f"cell {cell}")
+    if line is not None:
+        parts.append(str(line))
+        if column is not None:
+            parts.append(str(column))
+    return ":".join(parts)
+
+
+def diagnostic_line(d: Diagnostic) -> str:
+    fix = " [*]" if d.fix is not None else ""
+    return f"{location(d.path, d.line, d.column, d.cell)}: {d.code}{fix} {d.message}"
+
+
+def error_line(e: FileError) -> str:
+    return f"{location(e.path, e.line, e.column, e.cell)}: error: {e.message}"
+
+
+def render(result: RunResult) -> str:
+    lines = [diagnostic_line(d) for d in result.diagnostics]
+    lines += [error_line(e) for e in result.errors]
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,121 @@
+"""The only backend-specific code: gradients, GPU visibility and the backend's own seed calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+
+def name() -> str:
+    return str(keras.backend.backend())
+
+
+def gpu_visible() -> bool:
+    backend = name()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            return bool(tf.config.list_physical_devices("GPU"))
+        if backend == "jax":
+            import jax
+
+            return any(d.platform == "gpu" for d in jax.devices())
+        if backend == "torch":
+            import torch
+
+            return bool(torch.cuda.is_available())
+    except Exception:
+        return False
+    return False
+
+
+def gradients(model: Any, x: Any, y: Any) -> list[np.ndarray] | None:
+    """Gradients of the compiled loss for each trainable variable on one batch, or None."""
+    backend = name()
+    if backend == "tensorflow":
+        return _tf_gradients(model, x, y)
+    if backend == "jax":
+        return _jax_gradients(model, x, y)
+    if backend == "torch":
+        return _torch_gradients(model, x, y)
+    return None
+
+
+def _tf_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        y_pred = model(x, training=True)
+        loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+    grads = tape.gradient(loss, model.trainable_variables)
+    return [_zeros_for_none(g, v) for g, v in zip(grads, model.trainable_variables)]
+
+
+def _jax_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
+    import jax
+
+    trainable = [v.value for v in model.trainable_variables]
+    frozen = [v.value for v in model.non_trainable_variables]
+    metrics = [v.value for v in model.metrics_variables]
+
+    def loss_fn(values: list[Any]) -> Any:
+        loss, aux = model.compute_loss_and_updates(
+            values, frozen, metrics, x, y, None, training=True
+        )
+        return loss, aux
+
+    grads, _ = jax.grad(loss_fn, has_aux=True)(trainable)
+    return [np.asarray(g) for g in grads]
+
+
+def _torch_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
+    model.zero_grad()
+    y_pred = model(x, training=True)
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+    loss.backward()
+    grads = [v.value.grad for v in model.trainable_variables]
+    out = [_zeros_for_none(g, v) for g, v in zip(grads, model.trainable_variables)]
+    model.zero_grad()
+    return out
+
+
+def _zeros_for_none(grad: Any, variable: Any) -> np.ndarray:
+    # A variable the loss does not reach has no gradient: its norm is zero.
+    if grad is None:
+        return np.zeros(tuple(variable.shape), dtype="float32")
+    if hasattr(grad, "detach"):
+        grad = grad.detach().cpu()
+    return np.asarray(keras.ops.convert_to_numpy(grad))
+
+
+def seed_functions() -> list[tuple[Any, str, str]]:
+    """(owner, attribute, kind) for the backend's own seed and determinism calls."""
+    found: list[tuple[Any, str, str]] = []
+    backend = name()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        found.append((tf.random, "set_seed", "tf.random.set_seed"))
+        found.append(
+            (
+                tf.config.experimental,
+                "enable_op_determinism",
+                "tf.config.experimental.enable_op_determinism",
+            )
+        )
+    elif backend == "torch":
+        import torch
+
+        found.append((torch, "manual_seed", "torch.manual_seed"))
+        found.append((torch, "use_deterministic_algorithms", "torch.use_deterministic_algorithms"))
+    return found
+
+
+def wrap(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
+    """Replace owner.attr by make(original), keeping the original reachable."""
+    original = getattr(owner, attr)
+    setattr(owner, attr, make(original))

@@ -1,0 +1,295 @@
+"""Measurements on a live model: per-layer output statistics, gradients, labels and weights."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import keras
+import numpy as np
+
+from kerascheck.runtime import arrays, backend
+
+RELU_FAMILY = frozenset({"relu", "relu6", "leaky_relu", "prelu", "elu"})
+# Pre-activations beyond ±5 are exactly the outputs beyond f(±5): both are monotone.
+SATURATION_LIMITS = {
+    "sigmoid": (1.0 / (1.0 + math.exp(5.0)), 1.0 / (1.0 + math.exp(-5.0))),
+    "tanh": (-math.tanh(5.0), math.tanh(5.0)),
+}
+# Enough elements for stable statistics without holding a large conv net's activations.
+MAX_ELEMENTS = 20_000_000
+LOSS_ALIASES = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "bce": "binary_crossentropy",
+}
+
+_probes: dict[int, Any] = {}
+
+
+def activation_name(layer: Any) -> str | None:
+    """The activation a layer applies, by Keras name, or None when it applies none."""
+    kind = type(layer).__name__
+    if kind == "ReLU":
+        slope = float(getattr(layer, "negative_slope", 0.0) or 0.0)
+        return "leaky_relu" if slope else "relu"
+    if kind in ("LeakyReLU", "PReLU", "ELU"):
+        return {"LeakyReLU": "leaky_relu", "PReLU": "prelu", "ELU": "elu"}[kind]
+    function = getattr(layer, "activation", None)
+    if function is None or not callable(function):
+        return None
+    found = getattr(function, "__name__", None) or type(function).__name__
+    return None if found == "linear" else str(found).lower()
+
+
+def probe_model(model: Any) -> tuple[Any, list[int]] | None:
+    """A model returning every layer's output, with those layers' indices; None if impossible."""
+    key = id(model)
+    if key in _probes:
+        return _probes[key]  # type: ignore[no-any-return]
+    found: tuple[Any, list[int]] | None = None
+    try:
+        inputs = model.inputs
+        indices, outputs = [], []
+        for index, layer in enumerate(model.layers):
+            if type(layer).__name__ == "InputLayer":
+                continue
+            try:
+                outputs.append(layer.output)
+                indices.append(index)
+            except (AttributeError, ValueError):
+                continue  # a layer called more than once has no single output
+        if inputs and outputs:
+            found = (keras.Model(inputs=inputs, outputs=outputs), indices)
+    except (AttributeError, ValueError, TypeError):
+        found = None
+    _probes[key] = found
+    return found
+
+
+def sample_rows(model: Any, wanted: int) -> int:
+    """Rows such that all layers' outputs for them stay under MAX_ELEMENTS values."""
+    per_row = 0
+    for layer in model.layers:
+        try:
+            shape = layer.output.shape
+        except (AttributeError, ValueError):
+            continue
+        per_row += int(np.prod([d or 1 for d in shape[1:]]))
+    if per_row == 0:
+        return wanted
+    return max(8, min(wanted, MAX_ELEMENTS // per_row))
+
+
+def layer_stats(model: Any, x: Any, training: bool) -> list[dict[str, Any]] | None:
+    """Mean, std, dead and saturated fractions of each layer's output on the sample x."""
+    probe = probe_model(model)
+    if probe is None or x is None:
+        return None
+    network, indices = probe
+    saved = _save_state(model) if training else None
+    try:
+        outputs = network(x, training=training)
+    finally:
+        if saved is not None:
+            _restore_state(model, saved)
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    stats = []
+    for index, out in zip(indices, outputs):
+        layer = model.layers[index]
+        values = np.asarray(keras.ops.convert_to_numpy(out), dtype="float64")
+        stats.append(_one_layer(index, layer, values))
+    return stats
+
+
+def _one_layer(index: int, layer: Any, values: np.ndarray) -> dict[str, Any]:
+    activation = activation_name(layer)
+    finite = bool(np.isfinite(values).all())
+    entry: dict[str, Any] = {
+        "index": index,
+        "layer": layer.name,
+        "activation": activation,
+        "mean": float(np.nanmean(values)) if values.size else None,
+        "std": float(np.nanstd(values)) if values.size else None,
+        "finite": finite,
+        "dead_fraction": None,
+        "saturated_fraction": None,
+    }
+    if activation in RELU_FAMILY and values.ndim >= 2 and values.size:
+        # A unit (last axis) is dead when no sample and no position makes it positive.
+        per_unit = values.reshape(-1, values.shape[-1]).max(axis=0)
+        entry["dead_fraction"] = float((per_unit <= 0).mean())
+        entry["units"] = int(values.shape[-1])
+    if activation in SATURATION_LIMITS and values.size:
+        low, high = SATURATION_LIMITS[activation]
+        entry["saturated_fraction"] = float(((values <= low) | (values >= high)).mean())
+    return entry
+
+
+def _save_state(model: Any) -> list[np.ndarray]:
+    # A training-mode probe moves BatchNorm statistics and dropout seed states: put them back,
+    # so the measured fit sees exactly what an unmeasured one would.
+    return [np.array(keras.ops.convert_to_numpy(v)) for v in model.non_trainable_variables]
+
+
+def _restore_state(model: Any, saved: list[np.ndarray]) -> None:
+    for variable, value in zip(model.non_trainable_variables, saved):
+        variable.assign(value)
+
+
+def standard_input(model: Any, rows: int, seed: int) -> Any:
+    """Standard normal input of the model's input shapes (None for non-float inputs)."""
+    inputs = getattr(model, "inputs", None)
+    if not inputs:
+        return None
+    rng = np.random.RandomState(seed)
+    made = []
+    for tensor in inputs:
+        if "float" not in str(tensor.dtype):
+            return None
+        shape = [rows] + [d or 8 for d in tensor.shape[1:]]
+        made.append(rng.standard_normal(shape).astype(str(tensor.dtype)))
+    return made[0] if len(made) == 1 else made
+
+
+def input_stats(x: Any) -> list[dict[str, Any]]:
+    """Per input: how far feature means and stds are from 0 and 1."""
+    found = []
+    for position, value in enumerate(arrays.as_list(x)):
+        data = np.asarray(value)
+        if data.ndim == 0 or data.shape[0] < 2 or not np.issubdtype(data.dtype, np.number):
+            continue
+        flat = data.reshape(data.shape[0], -1).astype("float64")
+        means, stds = np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
+        found.append(
+            {
+                "input": position,
+                "mean_abs_feature_mean": float(np.mean(np.abs(means))),
+                "mean_feature_std": float(np.mean(stds)),
+                "max_abs_feature_mean": float(np.max(np.abs(means))),
+                "rows": int(flat.shape[0]),
+            }
+        )
+    return found
+
+
+def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
+    """The gradient norm of each layer's trainable weights on one batch of the compiled loss."""
+    if x is None or y is None or not getattr(model, "compiled", False):
+        return None
+    owner: dict[int, int] = {}
+    for index, layer in enumerate(model.layers):
+        for variable in layer.trainable_variables:
+            owner.setdefault(id(variable), index)
+    saved = _save_state(model)
+    try:
+        grads = backend.gradients(model, x, y)
+    finally:
+        _restore_state(model, saved)
+    if grads is None:
+        return None
+    squares: dict[int, float] = {}
+    for variable, grad in zip(model.trainable_variables, grads):
+        index = owner.get(id(variable))
+        if index is not None:
+            squares[index] = squares.get(index, 0.0) + float(np.sum(np.square(grad, dtype="f8")))
+    return [
+        {"index": i, "layer": model.layers[i].name, "norm": math.sqrt(s) if s == s else s}
+        for i, s in sorted(squares.items())
+    ]
+
+
+def loss_names(model: Any, outputs: int) -> list[str | None]:
+    """The compiled loss of each output, by Keras function name."""
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, dict):
+        names = [getattr(t, "name", "").split("/")[0] for t in getattr(model, "outputs", []) or []]
+        picked = [loss.get(n) for n in names] if names else list(loss.values())
+    elif isinstance(loss, (list, tuple)):
+        picked = list(loss)
+    else:
+        picked = [loss] * outputs
+    return [_loss_name(p) for p in picked[:outputs]] + [None] * (outputs - len(picked))
+
+
+def _loss_name(loss: Any) -> str | None:
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        return LOSS_ALIASES.get(loss.lower(), loss.lower())
+    fn = getattr(loss, "fn", None)
+    if fn is not None and hasattr(fn, "__name__"):
+        return str(fn.__name__)
+    if hasattr(loss, "__name__"):
+        return str(loss.__name__)
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(loss).__name__).lower()
+
+
+def label_checks(model: Any, x: Any, y: Any) -> list[dict[str, Any]]:
+    """Whether each output's labels fit its loss: range, integrality, one-hot width."""
+    if y is None or x is None:
+        return []
+    small = arrays.head(x, 2)
+    predicted = arrays.as_list(model(small, training=False))
+    targets = arrays.as_list(y)
+    names = loss_names(model, len(predicted))
+    found = []
+    for position, (pred, target, loss) in enumerate(zip(predicted, targets, names)):
+        units = int(pred.shape[-1]) if len(pred.shape) > 1 else 1
+        labels = np.asarray(arrays.to_numpy(target))
+        problem = _label_problem(loss, labels, units) if labels.size else None
+        found.append({"output": position, "loss": loss, "units": units, "problem": problem})
+    return found
+
+
+def _label_problem(loss: str | None, labels: np.ndarray, units: int) -> str | None:
+    if not np.issubdtype(labels.dtype, np.number):
+        return None
+    low, high = float(np.nanmin(labels)), float(np.nanmax(labels))
+    if loss == "sparse_categorical_crossentropy":
+        if labels.ndim >= 2 and labels.shape[-1] == units and units > 1:
+            return (
+                f"labels have shape {labels.shape}, like one-hot rows, but the loss wants "
+                "integer class ids: use categorical_crossentropy or argmax the labels"
+            )
+        if not np.all(np.equal(np.mod(labels, 1), 0)):
+            return "sparse categorical labels must be integer class ids, these have fractions"
+        if low < 0 or high >= units:
+            return (
+                f"sparse categorical labels span [{low:g}, {high:g}] but the output has "
+                f"{units} units, so ids must lie in [0, {units - 1}]"
+            )
+    elif loss == "categorical_crossentropy":
+        if labels.ndim < 2 or labels.shape[-1] != units:
+            return (
+                f"categorical labels must be one-hot rows of width {units}, got shape "
+                f"{labels.shape}: one-hot encode them or use sparse_categorical_crossentropy"
+            )
+        sums = labels.reshape(-1, units).sum(axis=1)
+        if low < 0 or high > 1 or not np.allclose(sums, 1.0, atol=1e-3):
+            return "categorical labels are not one-hot: each row must be in [0, 1] and sum to 1"
+    elif loss == "binary_crossentropy" and (low < 0 or high > 1):
+        return f"binary labels must lie in [0, 1], these span [{low:g}, {high:g}]"
+    return None
+
+
+def weights(model: Any) -> dict[str, np.ndarray]:
+    """Every layer's weights keyed by position and name, so two runs line up."""
+    found = {}
+    for index, layer in enumerate(model.layers):
+        for position, variable in enumerate(layer.weights):
+            key = f"{index:04d}/{layer.name}/{position}"
+            found[key] = np.array(keras.ops.convert_to_numpy(variable))
+    return found
+
+
+def nonfinite_layer(model: Any) -> str | None:
+    """The first layer whose weights hold NaN or Inf."""
+    for layer in model.layers:
+        for variable in layer.weights:
+            value = np.asarray(keras.ops.convert_to_numpy(variable))
+            if np.issubdtype(value.dtype, np.floating) and not np.isfinite(value).all():
+                return str(layer.name)
+    return None

@@ -1,0 +1,380 @@
+"""Value types shared by the reader, the rules, the runtime checker and the reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Union
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+# ---------------------------------------------------------------- values
+
+
+class _Unknown:
+    """A value the reader cannot know statically; rules never report on it."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Any = _Unknown()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A dotted name, canonicalised (`keras.initializers.LecunNormal`) and as written."""
+
+    name: str
+    raw: str
+
+
+@dataclass(frozen=True, eq=False)
+class CallValue:
+    """A call whose callee is known by name: `keras.optimizers.Adam(lr=0.1)`."""
+
+    callee: str
+    raw: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    node: cst.Call | None = None
+    # Where each keyword came from: the call itself or a partial() factory.
+    kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
+    star_kwargs: bool = False
+
+    def short(self) -> str:
+        return self.callee.rsplit(".", 1)[-1]
+
+
+Value = Union[str, int, float, bool, None, tuple[Any, ...], list[Any], dict[Any, Any], Ref, CallValue]
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, _Unknown)
+
+
+# ---------------------------------------------------------------- the model description
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a live object was made, for models read at run time instead of from syntax."""
+
+    path: str
+    line: int
+    column: int = 1
+
+
+@dataclass(eq=False)
+class Layer:
+    """One layer instance: its canonical class, resolved arguments and where it was written."""
+
+    cls: str
+    raw: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    node: cst.CSTNode | SourceLocation
+    # How many times the statement that made it runs: 1, a known count, or None (unknown).
+    repeat: int | None = 1
+    var: str | None = None
+    # The partial() factory the layer came from, when it did: fixes go there.
+    factory: cst.Call | None = None
+    kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
+    star_kwargs: bool = False
+    star_args: bool = False
+    seq: int = 0
+
+    @property
+    def short(self) -> str:
+        return self.cls.rsplit(".", 1)[-1]
+
+    def arg(self, name: str, position: int | None = None, default: Any = None) -> Any:
+        """The argument by keyword or position; `default` when absent, UNKNOWN when unknowable."""
+        if name in self.kwargs:
+            return self.kwargs[name]
+        if position is not None and position < len(self.args):
+            return self.args[position]
+        if self.star_kwargs or (position is not None and self.star_args):
+            return UNKNOWN
+        return default
+
+
+@dataclass(eq=False)
+class Compile:
+    loss: Any
+    metrics: Any
+    optimizer: Any
+    loss_weights: Any
+    kwargs: dict[str, Any]
+    node: cst.Call
+    seq: int = 0
+    star_kwargs: bool = False
+
+
+@dataclass(eq=False)
+class Fit:
+    method: str
+    kwargs: dict[str, Any]
+    node: cst.Call
+    callbacks: Any
+    has_validation: bool | None
+    seq: int = 0
+    star_kwargs: bool = False
+
+
+ModelKind = Literal["sequential", "functional", "subclassed"]
+
+
+@dataclass(eq=False)
+class Model:
+    """A model as written: layers in order, the edges between them, compile and fit settings."""
+
+    kind: ModelKind
+    var: str | None
+    node: cst.CSTNode | SourceLocation
+    layers: list[Layer] = field(default_factory=list)
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    inputs: list[int] = field(default_factory=list)
+    outputs: list[int] = field(default_factory=list)
+    compiles: list[Compile] = field(default_factory=list)
+    fits: list[Fit] = field(default_factory=list)
+    # False when some layers could not be read (unknown elements, loops, helper calls).
+    complete: bool = True
+    seq: int = 0
+
+    def successors(self, index: int) -> list[int]:
+        return [b for a, b in self.edges if a == index]
+
+    def predecessors(self, index: int) -> list[int]:
+        return [a for a, b in self.edges if b == index]
+
+    def output_layers(self) -> list[int]:
+        if self.outputs:
+            return list(self.outputs)
+        if self.kind == "sequential" and self.layers and self.complete:
+            return [len(self.layers) - 1]
+        return []
+
+    @property
+    def compile(self) -> Compile | None:
+        return self.compiles[-1] if self.compiles else None
+
+
+class SeedKind(enum.Enum):
+    KERAS = "keras.utils.set_random_seed"
+    TENSORFLOW = "tf.random.set_seed"
+    NUMPY = "np.random.seed"
+    PYTHON = "random.seed"
+    TORCH = "torch.manual_seed"
+    OP_DETERMINISM = "tf.config.experimental.enable_op_determinism"
+    HASHSEED = "os.environ['PYTHONHASHSEED']"
+
+
+@dataclass(eq=False)
+class SeedCall:
+    kind: SeedKind
+    node: cst.CSTNode
+    seq: int
+    # Inside a function body that may never run.
+    in_function: bool = False
+
+
+@dataclass(eq=False)
+class CallSite:
+    """Any call the reader saw: a keras name (`callee`) or a method call (`method`)."""
+
+    callee: str | None
+    raw: str
+    method: str | None
+    node: cst.Call
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    seq: int
+    receiver: Any = None
+    # The dotted source text of each positional argument (`X_test`), None when not a name.
+    arg_names: tuple[str | None, ...] = ()
+    in_function: str | None = None
+    star_kwargs: bool = False
+
+
+@dataclass(eq=False)
+class AttributeRef:
+    """A dotted name under keras (`keras.callbacks.ModelEarlyStopping`), as written."""
+
+    name: str
+    raw: str
+    node: cst.CSTNode
+
+
+@dataclass(eq=False)
+class FileModel:
+    """All one pass learned about a file: models, seeds, calls and names."""
+
+    path: str
+    module: cst.Module
+    models: list[Model] = field(default_factory=list)
+    # Every layer created, also those never placed in a model the reader could follow.
+    layers: list[Layer] = field(default_factory=list)
+    seeds: list[SeedCall] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    attributes: list[AttributeRef] = field(default_factory=list)
+    user_functions: set[str] = field(default_factory=set)
+    # Every compile and fit call, also those on models the reader could not follow.
+    compile_calls: list[Compile] = field(default_factory=list)
+    fit_calls: list[Fit] = field(default_factory=list)
+    # Sequence numbers of the first layer/model creation and of the first fit at module level.
+    first_build_seq: int | None = None
+    first_fit_seq: int | None = None
+    trains: bool = False
+    # id(node) -> index of the top-level statement holding it, for cheap positions.
+    anchors: dict[int, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- findings and reports
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Applicability(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace one node by another (libcst identity), the way fixes are expressed."""
+
+    node: cst.CSTNode
+    replacement: cst.CSTNode | cst.RemovalSentinel
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: Applicability
+    description: str
+    edits: tuple[Edit, ...] = ()
+    # Import statements the fix needs, as source lines (`import numpy as np`).
+    imports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a node (or a SourceLocation for live models), not yet a position."""
+
+    node: cst.CSTNode | SourceLocation
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: Fix | None = None
+    cell: int | None = None
+    # Extra data a runtime check attaches (statistics per layer).
+    data: dict[str, Any] | None = None
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "cell": self.cell,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fix": None
+            if self.fix is None
+            else {
+                "applicability": self.fix.applicability.value,
+                "description": self.fix.description,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file kerascheck could not read or parse, or a rule that failed on it."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    cell: int | None = None
+    # Internal errors (a rule raising) make the exit code 2; unreadable input makes it 1.
+    internal: bool = False
+    code: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "cell": self.cell,
+            "message": self.message,
+        }
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    parsed: bool = True
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        out = [d for f in self.files for d in f.diagnostics]
+        return sorted(out, key=Diagnostic.sort_key)
+
+    @property
+    def errors(self) -> list[FileError]:
+        return [e for f in self.files for e in f.errors]
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.files)

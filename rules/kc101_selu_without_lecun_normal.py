@@ -1,0 +1,161 @@
+"""KC101: a SELU layer whose kernel is not initialised with LeCun normal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from kerascheck import keras_facts as facts
+from kerascheck.edits import set_keyword
+from kerascheck.rule import Invalid, Rule, RuleContext
+from kerascheck.types import Applicability, Finding, Fix, Layer, Severity, is_unknown
+
+
+def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
+    """Weighted layers whose output goes through SELU, by argument or a following layer."""
+    seen: set[int] = set()
+    for model in ctx.file.models:
+        for index, layer in enumerate(model.layers):
+            if facts.is_weighted(layer) and facts.activation_after(model, index) == "selu":
+                seen.add(id(layer))
+                yield layer
+    for layer in ctx.file.layers:
+        if id(layer) not in seen and facts.is_weighted(layer):
+            if facts.own_activation(layer) == "selu":
+                yield layer
+
+
+class SeluWithoutLecunNormal(Rule):
+    """A layer with SELU activation whose `kernel_initializer` is not LeCun normal.
+
+    ## What it does
+    Reports Dense and convolution layers activated by SELU (`activation="selu"`,
+    `keras.activations.selu`, `tf.nn.selu`, or a following `Activation("selu")` layer)
+    whose kernel initializer is anything but `lecun_normal`, including Keras's default
+    `glorot_uniform`.
+
+    ## Why is this bad?
+    SELU keeps activations near mean 0 and variance 1 from layer to layer only when the
+    weights have variance 1/fan_in, which is what LeCun normal draws. With Glorot or He
+    initialisation the self-normalising property is lost: in a deep stack the activations
+    drift and gradients explode or vanish, and the reason SELU was chosen is gone.
+
+    ## Example
+    ```python
+    model = keras.Sequential([
+        keras.layers.Dense(100, activation="selu"),
+    ])
+    ```
+
+    ## Use instead
+    ```python
+    model = keras.Sequential([
+        keras.layers.Dense(100, activation="selu", kernel_initializer="lecun_normal"),
+    ])
+    ```
+
+    ## Fix safety
+    Unsafe: setting `kernel_initializer="lecun_normal"` changes the initial weights and so
+    the trained model. In a `functools.partial` factory the fix is made once, in the factory.
+    """
+
+    code = "KC101"
+    name = "selu-without-lecun-normal"
+    summary = "SELU activation without LeCun normal kernel initialisation."
+    severity = Severity.WARNING
+    fix_applicability = Applicability.UNSAFE
+
+    VALID = [
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal")])
+        """,
+        """
+        from functools import partial
+        from tensorflow import keras
+        SeluDense = partial(keras.layers.Dense, activation="selu", kernel_initializer="lecun_normal")
+        model = keras.models.Sequential([SeluDense(300), SeluDense(100)])
+        """,
+        """
+        import tensorflow as tf
+        init = tf.keras.initializers.LecunNormal(seed=1)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation=tf.nn.selu, kernel_initializer=init)])
+        """,
+        # Trap: ELU is not SELU, and an unknown activation is never guessed.
+        """
+        from keras.layers import Dense
+        import keras
+        act = get_activation()
+        model = keras.Sequential([Dense(10, activation="elu"), Dense(10, activation=act)])
+        """,
+        """
+        import keras
+        x = keras.Input(shape=(8,))
+        h = keras.layers.Dense(32, kernel_initializer=keras.initializers.VarianceScaling(1.0, "fan_in", "normal"))(x)
+        h = keras.layers.Activation("selu")(h)
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import keras
+            model = keras.Sequential([keras.layers.Dense(10, activation="selu")])
+            """,
+            lines=(3,),
+            fixed="""
+            import keras
+            model = keras.Sequential([keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal")])
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            model = tf.keras.models.Sequential()
+            for _ in range(20):
+                model.add(tf.keras.layers.Dense(100, activation=tf.nn.selu, kernel_initializer="he_normal"))
+            """,
+            lines=(5,),
+        ),
+        Invalid(
+            """
+            from keras.layers import Dense as D, Activation, Input
+            from keras import Model
+            inputs = Input(shape=(8,))
+            x = D(64)(inputs)
+            x = Activation("selu")(x)
+            model = Model(inputs, x)
+            """,
+            lines=(5,),
+        ),
+        Invalid(
+            """
+            from functools import partial
+            from tensorflow import keras
+            SeluDense = partial(keras.layers.Dense, activation="selu")
+            model = keras.Sequential([SeluDense(300), SeluDense(100)])
+            """,
+            lines=(5,),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for layer in selu_layers(ctx):
+            init = facts.kernel_initializer(layer)
+            if is_unknown(init) or init == "lecun_normal":
+                continue
+            given = "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
+            target = layer.factory or layer.node
+            fix = None
+            if isinstance(target, cst.Call):
+                fix = Fix(
+                    Applicability.UNSAFE,
+                    'set kernel_initializer="lecun_normal"',
+                    (set_keyword(target, "kernel_initializer", '"lecun_normal"'),),
+                )
+            yield self.finding(
+                layer.node,
+                f"SELU layer `{layer.short}` is initialised with {given}; self-normalisation "
+                'needs kernel_initializer="lecun_normal"',
+                fix,
+            )

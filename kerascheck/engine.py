@@ -49,23 +49,41 @@ def syntax_error(path: str, exc: Exception) -> FileError:
     return FileError(path, f"could not read: {exc}")
 
 
+def _better_syntax_error(text: str) -> SyntaxError | None:
+    """CPython's own message and line, which are more precise than libcst's."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return exc
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
 def mentions_keras(data: bytes) -> bool:
     return any(word in data for word in KEYWORDS)
 
 
 def check_text(text: str, path: str, settings: Settings) -> FileResult:
     """Check Python source text (a .py file or the joined cells of a notebook)."""
+    return analyse_text(text, path, settings)[1]
+
+
+def analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
+    """Like check_text, also returning the parsed module its fixes' nodes belong to."""
     result = FileResult(path=path)
     try:
         module = parse(text)
     except (cst.ParserSyntaxError, SyntaxError, RecursionError, ValueError) as exc:
-        result.errors.append(syntax_error(path, exc))
+        result.errors.append(syntax_error(path, _better_syntax_error(text) or exc))
         result.parsed = False
-        return result
+        return None, result
     file = read_module(module, path)
     locator = Locator(module, text, file.anchors)
     run_rules(file, settings, locator, result)
-    return result
+    return module, result
 
 
 def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:

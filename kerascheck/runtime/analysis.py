@@ -1,0 +1,145 @@
+"""From the child runs to one outcome: diagnostics, errors and the per-model runtime record."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from kerascheck.runtime import checks, repro
+from kerascheck.runtime.runner import ChildRun
+from kerascheck.runtime.targets import Target
+from kerascheck.types import Diagnostic, FileError
+
+
+@dataclass
+class Outcome:
+    target: Target
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    backend: str | None = None
+    device: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if any(e.internal for e in self.errors):
+            return 2
+        return 1 if self.diagnostics or self.errors else 0
+
+
+def analyse(target: Target, runs: list[ChildRun]) -> Outcome:
+    first = runs[0]
+    outcome = Outcome(target, seconds=max(r.seconds for r in runs))
+    fallback = target.path or target.display
+    if first.result is None:
+        outcome.errors.append(FileError(fallback, _failure_text(first), line=None))
+        return outcome
+    result = first.result
+    outcome.backend, outcome.device = result.get("backend"), result.get("device")
+    outcome.warnings = list(result.get("warnings") or [])
+    if first.failure:
+        outcome.errors.append(FileError(fallback, first.failure))
+    if result.get("error"):
+        outcome.errors.append(_error(result["error"], fallback))
+    for record in result.get("models") or []:
+        if record.get("measured"):
+            outcome.diagnostics.extend(checks.check_model(record, fallback))
+    verdicts = _reproducibility(runs, fallback, outcome)
+    for position, record in enumerate(result.get("models") or []):
+        outcome.models.append(_model_summary(record, verdicts[position] if verdicts else None))
+    if not result.get("models") and not result.get("error") and not first.failure:
+        outcome.warnings.append("no model was fit: nothing to measure")
+    outcome.diagnostics.sort(key=Diagnostic.sort_key)
+    return outcome
+
+
+def _reproducibility(
+    runs: list[ChildRun], fallback: str, outcome: Outcome
+) -> list[dict[str, Any]] | None:
+    if len(runs) < 2:
+        return None
+    models = (runs[0].result or {}).get("models") or []
+    second = runs[1]
+    if second.result is None or second.failure:
+        note = f"the second run failed: {second.failure or _failure_text(second)}"
+        return [{"verdict": "unavailable", "note": note} for _ in models]
+    verdicts, found = repro.compare_runs(runs[0].result or {}, second.result, fallback)
+    outcome.diagnostics.extend(found)
+    return verdicts
+
+
+def _failure_text(run: ChildRun) -> str:
+    text = run.failure or "the child process failed"
+    tail = [line for line in run.output_tail.splitlines() if line.strip()][-5:]
+    return text + ("\n" + "\n".join(tail) if tail else "")
+
+
+def _error(error: dict[str, Any], fallback: str) -> FileError:
+    frames = error.get("frames") or []
+    where = frames[-1] if frames else {"path": fallback, "line": None, "cell": None}
+    head = f"{error['type']}: {error['message']}"
+    if error["kind"] == "usage":
+        return FileError(where["path"], error["message"], internal=True)
+    if error["kind"] == "exit":
+        head = f"the script exited with status {error['message']}"
+    trail = "".join(
+        f"\n  {f['path']}:{f['line']}{_cell(f)} in {f['function']}: {f['code']}" for f in frames
+    )
+    return FileError(where["path"], head + trail, line=where.get("line"), cell=where.get("cell"))
+
+
+def _cell(frame: dict[str, Any]) -> str:
+    return f" (cell {frame['cell']})" if frame.get("cell") else ""
+
+
+def _model_summary(record: dict[str, Any], verdict: dict[str, Any] | None) -> dict[str, Any]:
+    description = record.get("description") or {}
+    layers = [
+        {
+            "name": layer["name"],
+            "class": layer["class"],
+            "params": layer.get("params"),
+            "activation": layer.get("activation"),
+            "location": layer.get("location"),
+        }
+        for layer in description.get("layers") or []
+    ]
+    stats = {
+        "layers": record.get("stats"),
+        "selu_standardized_input": record.get("selu_stats"),
+        "selu_user_input": record.get("selu_user_stats"),
+        "input": record.get("input_stats"),
+        "gradient_norms": record.get("grad_norms"),
+        "labels": record.get("labels"),
+        "batch_losses": record.get("batch_losses"),
+        "epoch_losses": record.get("epoch_losses"),
+        "fits": record.get("fits"),
+    }
+    return finite_json(
+        {
+            "name": description.get("name"),
+            "class": description.get("class"),
+            "kind": description.get("kind"),
+            "location": description.get("location"),
+            "params": description.get("params"),
+            "measured": record.get("measured"),
+            "layers": layers,
+            "stats": stats,
+            "reproducibility": verdict,
+            "description": description,
+        }
+    )
+
+
+def finite_json(value: Any) -> Any:
+    """Strict JSON has no NaN or Infinity: write them as strings."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, list):
+        return [finite_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,28 @@
+"""The wheel ships the rules as kerascheck.rules and installs no top-level `rules` package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.slow
+def test_wheel_layout(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (wheel,) = tmp_path.glob("kerascheck-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "kerascheck/rules/kc101_selu_without_lecun_normal.py" in names
+    assert "kerascheck/rules/__init__.py" in names
+    assert not [n for n in names if n.startswith("rules/")]
+    top_level = {n.split("/", 1)[0] for n in names}
+    assert top_level <= {"kerascheck"} | {n for n in top_level if n.endswith(".dist-info")}

@@ -27,7 +27,9 @@ def check_file(path: str, settings: Settings) -> FileResult:
             data = handle.read()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return FileResult(path=path, errors=[FileError(path, f"could not read: {reason}")], parsed=False)
+        return FileResult(
+            path=path, errors=[FileError(path, f"could not read: {reason}")], parsed=False
+        )
     if path.endswith(".ipynb"):
         from kerascheck.notebook import check_notebook
 
@@ -35,7 +37,9 @@ def check_file(path: str, settings: Settings) -> FileResult:
     return check_bytes(data, path, settings)
 
 
-def check_source(source: str, path: str = "<string>", settings: Settings | None = None) -> FileResult:
+def check_source(
+    source: str, path: str = "<string>", settings: Settings | None = None
+) -> FileResult:
     """Check Python source text, as `kerascheck -` does with stdin."""
     return check_bytes(source.encode("utf-8"), path, settings or default_settings())
 

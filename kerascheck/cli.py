@@ -45,7 +45,9 @@ FORMATS = ("text", "concise", "json")
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--select", multiple=True, help="Codes, prefixes or names to enable (comma lists ok).")
+@click.option(
+    "--select", multiple=True, help="Codes, prefixes or names to enable (comma lists ok)."
+)
 @click.option("--ignore", multiple=True, help="Codes, prefixes or names to disable.")
 @click.option("--extend-select", multiple=True, help="Enable these on top of the defaults.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)

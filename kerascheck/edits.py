@@ -31,9 +31,7 @@ def set_keyword(call: cst.Call, name: str, value_code: str) -> Edit:
         elif isinstance(last.comma, cst.Comma) and last.star == "":
             # Keep a trailing comma where the author had one.
             new_arg = new_arg.with_changes(comma=last.comma)
-            args[-1] = last.with_changes(
-                comma=cst.Comma(whitespace_after=_after_comma(last.comma))
-            )
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=_after_comma(last.comma)))
     args.append(new_arg)
     return Edit(call, call.with_changes(args=args))
 

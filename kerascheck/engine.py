@@ -96,7 +96,9 @@ def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         return FileResult(path=path, errors=[FileError(path, message, 1, 1)], parsed=False)
     if "\x00" in text:
         return FileResult(
-            path=path, errors=[FileError(path, "could not parse: null byte in source")], parsed=False
+            path=path,
+            errors=[FileError(path, "could not parse: null byte in source")],
+            parsed=False,
         )
     return check_text(text, path, settings)
 
@@ -111,7 +113,7 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
         try:
             findings: Iterable[Finding] = list(rule.check(ctx))
             placed = [(f, locator.span(f.node)) for f in findings]
-        except Exception as exc:  # noqa: BLE001 - one rule must not stop the others
+        except Exception as exc:
             detail = traceback.format_exc() if settings.verbose else f"{type(exc).__name__}: {exc}"
             result.errors.append(
                 FileError(

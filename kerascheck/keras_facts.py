@@ -158,10 +158,14 @@ def _variance_scaling(call: CallValue) -> Any:
     dist = get("distribution", 2, "truncated_normal")
     if any(is_unknown(v) for v in (scale, mode, dist)) or mode != "fan_in":
         return UNKNOWN
-    family = {1: "lecun", 1.0: "lecun", 2: "he", 2.0: "he"}.get(scale)
+    family = {1.0: "lecun", 2.0: "he"}.get(float(scale)) if _is_number(scale) else None
     if family is None:
         return UNKNOWN
     return f"{family}_{'uniform' if dist == 'uniform' else 'normal'}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def kernel_initializer(layer: Layer) -> Any:

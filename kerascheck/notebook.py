@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import re
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
-from kerascheck.engine import Settings, check_text, mentions_keras
-from kerascheck.types import FileError, FileResult
+import libcst as cst
 
-# IPython lines that are not Python: magics, shell escapes, help.
-_MAGIC = re.compile(r"^\s*(%|!|\?)|^\s*[\w.]+\?\??\s*$")
+from kerascheck.engine import Settings, check_text, mentions_keras, parse, syntax_error
+from kerascheck.types import Diagnostic, FileError, FileResult
+
+# Cell magics whose body is Python (it runs under timing, capture or profiling).
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+# Line magics followed by a Python statement that is worth checking (`%time model.fit(x)`).
+PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun", "debug"})
+
+_LINE_SPLIT = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+# `?obj`, `??obj`, `obj?`, `obj.attr??`: IPython help.
+_HELP = re.compile(r"\s*(\?{1,2}\S.*|[A-Za-z_][\w.]*\?{1,2})\s*$")
+# `files = !ls`, `out = %sx ls`: a shell or magic result assigned to names.
+_ASSIGNED_MAGIC = re.compile(r"(\s*)([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*[!%]")
+# Escapes that start an IPython-only line: magics, shell, autocall (`/f x`, `,f a b`, `;f a`).
+_ESCAPES = ("%", "!", "/", ",", ";")
+
+
+class NotebookError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    index: int  # 1-based among all cells of the notebook, markdown included
+    lines: list[str]  # the masked source lines, each ending with "\n"
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -21,79 +50,264 @@ class JoinedNotebook:
     lines: list[tuple[int, int]]
 
 
-class NotebookError(ValueError):
-    pass
-
-
-def cell_source(cell: dict[str, object]) -> str:
-    source = cell.get("source", "")
-    if isinstance(source, list):
-        return "".join(str(part) for part in source)
+def cell_source(cell: dict[str, Any]) -> str:
+    """A cell's source as text; nbformat allows a list of strings or one string."""
+    source = cell.get("source", cell.get("input", ""))
     if isinstance(source, str):
         return source
-    raise NotebookError("a cell's 'source' is neither a string nor a list of strings")
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        return "".join(source)
+    raise NotebookError("its 'source' is neither a string nor a list of strings")
 
 
-def mask_line(line: str) -> str:
-    """Turn an IPython-only line into a comment of the same length, keeping positions."""
-    if _MAGIC.match(line):
-        stripped = line.rstrip("\r\n")
-        ending = line[len(stripped) :]
-        return "#" + stripped[1:] + ending if stripped else line
-    return line
+def split_lines(text: str) -> list[str]:
+    """Lines the way Python's tokenizer sees them (only CR, LF and CRLF end a line)."""
+    return [part for part in _LINE_SPLIT.split(text) if part]
+
+
+def _strip_ending(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def mask_line(line: str) -> str | None:
+    """The Python stand-in for an IPython-only line (same line count), or None if it is Python."""
+    body = _strip_ending(line)
+    stripped = body.lstrip()
+    indent = body[: len(body) - len(stripped)]
+    if not stripped:
+        return None
+    if stripped.startswith(_ESCAPES) and not stripped.startswith("!="):
+        if stripped.startswith("%") and not stripped.startswith("%%"):
+            name, _, rest = stripped[1:].partition(" ")
+            # `%time expr`: keep the statement, at its own column, behind a `pass;`.
+            if name in PYTHON_LINE_MAGICS and rest.strip():
+                # `%time ` is at least as wide as `pass;`, so columns stay where they were.
+                prefix = stripped[: len(stripped) - len(rest)]
+                return indent + "pass;".ljust(len(prefix)) + rest
+        return indent + "pass"
+    if _HELP.fullmatch(body):
+        return indent + "pass"
+    assigned = _ASSIGNED_MAGIC.match(body)
+    if assigned:
+        return f"{assigned.group(1)}{assigned.group(2)} = None"
+    return None
+
+
+class _Scanner:
+    """Tracks brackets, strings and backslashes so only logical line starts are masked."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.string: str | None = None  # the open triple quote, if inside one
+        self.continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and self.string is None and not self.continued
+
+    def feed(self, line: str) -> None:
+        text = _strip_ending(line)
+        self.continued = False
+        i, n = 0, len(text)
+        while i < n:
+            if self.string is not None:
+                if text[i] == "\\":
+                    i += 2
+                    continue
+                if text.startswith(self.string, i):
+                    i += len(self.string)
+                    self.string = None
+                    continue
+                i += 1
+                continue
+            char = text[i]
+            if char == "#":
+                return
+            if char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(0, self.depth - 1)
+            elif char in "'\"":
+                triple = char * 3
+                if text.startswith(triple, i):
+                    self.string = triple
+                    i += 3
+                    continue
+                i = _end_of_short_string(text, i)
+                continue
+            elif char == "\\" and i == n - 1:
+                self.continued = True
+            i += 1
+
+
+def _end_of_short_string(text: str, start: int) -> int:
+    quote = text[start]
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            return i + 1
+        i += 1
+    return i
+
+
+def mask_cell(source: str) -> list[str]:
+    """A code cell's lines with IPython syntax replaced by Python of the same line count."""
+    lines = [_strip_ending(line) + "\n" for line in split_lines(source)]
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        magic = lines[first].lstrip()[2:].split(maxsplit=1)
+        name = magic[0] if magic else ""
+        if name not in PYTHON_CELL_MAGICS:
+            # `%%bash`, `%%writefile`, `%%html`...: nothing in the cell is Python.
+            return ["\n"] * len(lines)
+        lines[first] = "\n"
+    scanner = _Scanner()
+    out: list[str] = []
+    for line in lines:
+        masked = mask_line(line) if scanner.at_statement_start else None
+        line = line if masked is None else masked + "\n"
+        scanner.feed(line)
+        out.append(line)
+    return out
+
+
+def read_cells(data: bytes) -> tuple[list[CodeCell], list[tuple[int, str]], bool]:
+    """(code cells, (cell, problem) for unreadable cells, whether the notebook is Python)."""
+    try:
+        notebook = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"not a notebook: not UTF-8 ({exc.reason})") from exc
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"not a notebook: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(notebook, dict):
+        raise NotebookError("not a notebook: the JSON is not an object")
+    cells = notebook.get("cells")
+    if cells is None and isinstance(notebook.get("worksheets"), list):
+        # nbformat 3 keeps cells in worksheets and code in `input`.
+        cells = [c for sheet in notebook["worksheets"] if isinstance(sheet, dict)
+                 for c in sheet.get("cells", [])]  # fmt: skip
+    if not isinstance(cells, list):
+        raise NotebookError("not a notebook: no 'cells' list")
+    code: list[CodeCell] = []
+    problems: list[tuple[int, str]] = []
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            problems.append((index, "cell is not a JSON object"))
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            source = cell_source(cell)
+        except NotebookError as exc:
+            problems.append((index, f"cell {index}: {exc}"))
+            continue
+        code.append(CodeCell(index, mask_cell(source)))
+    return code, problems, _is_python(notebook)
+
+
+def _is_python(notebook: dict[str, Any]) -> bool:
+    metadata = notebook.get("metadata")
+    if not isinstance(metadata, dict):
+        return True
+    for key, field in (("language_info", "name"), ("kernelspec", "language")):
+        section = metadata.get(key)
+        if isinstance(section, dict) and isinstance(section.get(field), str):
+            return bool(section[field].lower() == "python")
+    return True
+
+
+def join(cells: list[CodeCell]) -> JoinedNotebook:
+    text: list[str] = []
+    lines: list[tuple[int, int]] = []
+    for cell in cells:
+        text.extend(cell.lines)
+        lines.extend((cell.index, number) for number in range(1, len(cell.lines) + 1))
+    return JoinedNotebook("".join(text), lines)
 
 
 def join_cells(data: bytes) -> JoinedNotebook:
-    try:
-        notebook = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotebookError(f"not a valid notebook: {exc}") from exc
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise NotebookError("not a notebook: no 'cells' list")
-    out: list[str] = []
-    lines: list[tuple[int, int]] = []
-    for index, cell in enumerate(notebook["cells"], start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell_source(cell)
-        cell_lines = source.splitlines(keepends=True)
-        if cell_lines and cell_lines[0].lstrip().startswith("%%"):
-            # A cell magic (`%%time`, `%%bash`): only `%%time`-like ones hold Python.
-            python_body = cell_lines[0].lstrip().startswith(("%%time", "%%capture"))
-            cell_lines = [mask_line(cell_lines[0])] + [
-                line if python_body else "#" + line for line in cell_lines[1:]
-            ]
-        for number, line in enumerate(cell_lines, start=1):
-            masked = mask_line(line)
-            out.append(masked if masked.endswith("\n") else masked + "\n")
-            lines.append((index, number))
-    return JoinedNotebook("".join(out), lines)
+    """The code cells of a notebook as one Python source, with its line map."""
+    return join(read_cells(data)[0])
 
 
 def check_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
     try:
-        joined = join_cells(data)
+        cells, problems, python = read_cells(data)
     except NotebookError as exc:
         return FileResult(path=path, errors=[FileError(path, str(exc))], parsed=False)
-    if not mentions_keras(joined.text.encode("utf-8")):
-        return FileResult(path=path)
+    errors = [FileError(path, f"could not read: {message}", cell=c) for c, message in problems]
+    joined = join(cells)
+    if not python or not mentions_keras(joined.text.encode("utf-8")):
+        return FileResult(path=path, errors=errors)
     result = check_text(joined.text, path, settings)
-    result.diagnostics = [
-        dataclasses.replace(d, cell=cell, line=line, end_line=end_line)
-        for d in result.diagnostics
-        for cell, line, end_line in [_place(joined, d.line, d.end_line)]
-    ]
-    result.errors = [
-        dataclasses.replace(e, cell=c, line=ln) if e.line is not None else e
-        for e in result.errors
-        for c, ln, _ in [_place(joined, e.line or 1, e.line or 1)]
-    ]
+    if not result.parsed:
+        # Report each cell that does not parse on its own, then check the others together.
+        broken = _broken_cells(cells, path)
+        if broken:
+            errors.extend(broken)
+            kept = [cell for cell in cells if cell.index not in {e.cell for e in broken}]
+            joined = join(kept)
+            result = check_text(joined.text, path, settings)
+    result.errors = errors + [_place_error(joined, e) for e in result.errors]
+    result.diagnostics = [_place(joined, d) for d in result.diagnostics]
+    result.suppressed = [_place(joined, d) for d in result.suppressed]
     return result
 
 
-def _place(joined: JoinedNotebook, line: int, end_line: int) -> tuple[int | None, int, int]:
+def _broken_cells(cells: list[CodeCell], path: str) -> list[FileError]:
+    broken: list[FileError] = []
+    for cell in cells:
+        error = _cell_error(cell.text, path)
+        if error is not None:
+            line = None if error.line is None else min(max(error.line, 1), len(cell.lines))
+            broken.append(dataclasses.replace(error, cell=cell.index, line=line))
+    return broken
+
+
+def _cell_error(text: str, path: str) -> FileError | None:
+    """Why one cell does not parse; CPython's message and position are the more precise."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return syntax_error(path, exc)
+    try:
+        parse(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+        return syntax_error(path, exc)
+    return None
+
+
+def _locate(joined: JoinedNotebook, line: int) -> tuple[int, int] | None:
     if not joined.lines:
-        return None, line, end_line
-    cell, in_cell = joined.lines[min(max(line, 1), len(joined.lines)) - 1]
-    end_cell, end_in_cell = joined.lines[min(max(end_line, 1), len(joined.lines)) - 1]
-    return cell, in_cell, end_in_cell if end_cell == cell else in_cell
+        return None
+    return joined.lines[min(max(line, 1), len(joined.lines)) - 1]
+
+
+def _place_error(joined: JoinedNotebook, error: FileError) -> FileError:
+    if error.line is None or error.cell is not None:
+        return error
+    found = _locate(joined, error.line)
+    if found is None:
+        return error
+    return dataclasses.replace(error, cell=found[0], line=found[1])
+
+
+def _place(joined: JoinedNotebook, d: Diagnostic) -> Diagnostic:
+    start = _locate(joined, d.line)
+    end = _locate(joined, d.end_line)
+    if start is None or end is None:
+        return d
+    end_line, end_column = end[1], d.end_column
+    if end[0] != start[0]:
+        # A span that runs into the next cell ends with the first cell.
+        end_line, end_column = start[1], d.column + 1
+    return dataclasses.replace(
+        d, cell=start[0], line=start[1], end_line=end_line, end_column=end_column
+    )

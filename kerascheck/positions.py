@@ -56,15 +56,13 @@ class Locator:
             self._statement_lines = lines
         return self._statement_lines
 
-    def _statement_positions(
-        self, anchor: int, line: int
-    ) -> tuple[dict[cst.CSTNode, object], int]:
+    def _statement_positions(self, anchor: int, line: int) -> tuple[dict[cst.CSTNode, object], int]:
         cached = self._cache.get(anchor)
         if cached is None:
             stmt = self.module.body[anchor]
             mini = self.module.with_changes(header=(), body=(stmt,), footer=())
             positions = MetadataWrapper(mini, unsafe_skip_copy=True).resolve(PositionProvider)
-            start = positions[stmt].start.line  # type: ignore[attr-defined]
+            start = positions[stmt].start.line
             cached = (dict(positions), line - start)
             self._cache[anchor] = cached
         return cached

@@ -174,9 +174,7 @@ class _Reader:
             self.block(stmt.body)
 
     def block(self, body: cst.BaseSuite) -> None:
-        if isinstance(body, cst.IndentedBlock):
-            self.statements(body.body)
-        elif isinstance(body, cst.SimpleStatementSuite):
+        if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite):
             self.statements(body.body)
 
     def with_repeat(self, count: int | None, body: cst.BaseSuite) -> None:
@@ -274,7 +272,9 @@ class _Reader:
     def add_seed(self, kind: SeedKind, node: cst.CSTNode) -> None:
         self.file.anchors[id(node)] = self.anchor
         self.file.seeds.append(
-            SeedCall(kind=kind, node=node, seq=self.next_seq(), in_function=self.function is not None)
+            SeedCall(
+                kind=kind, node=node, seq=self.next_seq(), in_function=self.function is not None
+            )
         )
 
     # ------------------------------------------------------------ classes and functions
@@ -316,15 +316,19 @@ class _Reader:
     def wire_subclass(self, model: Model, call: cst.FunctionDef) -> None:
         params = [p.name.value for p in call.params.params]
         inputs = Layer(
-            cls="keras.Input", raw="<call input>", args=(), kwargs={}, node=call, seq=self.next_seq()
+            cls="keras.Input",
+            raw="<call input>",
+            args=(),
+            kwargs={},
+            node=call,
+            seq=self.next_seq(),
         )
         bound: dict[str, Any] = {}
         if len(params) >= 2:
             bound[params[1]] = Tensor([inputs])
         links_before = len(self.links)
-        self.returned = []
-        self.function_body(call, bound, new_scope=True)
-        outputs = [p for r in self.returned if isinstance(r, Tensor) for p in r.producers]
+        returned = self.function_body(call, bound, new_scope=True)
+        outputs = _producers(returned) or []
         index = {id(layer): i for i, layer in enumerate(model.layers)}
         for src, dst in self.links[links_before:]:
             if id(src) in index and id(dst) in index:
@@ -593,7 +597,14 @@ class _Reader:
             merged = {**target.kwargs, **kwargs}
             nodes = {**target.kwarg_nodes, **arg_nodes}
             return self.construct(
-                target.callee, target.raw, node, args, merged, nodes, star_args, star_kwargs,
+                target.callee,
+                target.raw,
+                node,
+                args,
+                merged,
+                nodes,
+                star_args,
+                star_kwargs,
                 factory=target.node,
             )
         if isinstance(target, Layer):
@@ -753,13 +764,11 @@ class _Reader:
                 continue
             seen[id(layer)] = layer
             stack.extend(consumers.get(id(layer), []))
-        ordered = sorted(seen.values(), key=lambda l: self.call_order.get(id(l), l.seq))
+        ordered = sorted(seen.values(), key=lambda layer: self.call_order.get(id(layer), layer.seq))
         index = {id(layer): i for i, layer in enumerate(ordered)}
         model.layers = ordered
         edges = {
-            (index[id(s)], index[id(d)])
-            for s, d in self.links
-            if id(s) in index and id(d) in index
+            (index[id(s)], index[id(d)]) for s, d in self.links if id(s) in index and id(d) in index
         }
         model.edges = sorted(edges)
         model.inputs = [index[id(layer)] for layer in in_layers if id(layer) in index]
@@ -843,7 +852,7 @@ class _Reader:
         has_validation: bool | None
         if any(v not in (None, 0, 0.0) for v in given):
             has_validation = True
-        elif star_kwargs or len(args) > 6 or method != "fit" and len(args) > 4:
+        elif star_kwargs or len(args) > 6 or (method != "fit" and len(args) > 4):
             has_validation = None
         else:
             has_validation = False

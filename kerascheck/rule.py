@@ -83,8 +83,8 @@ def all_rules() -> dict[str, type[Rule]]:
     """Every rule in `kerascheck.rules`, by code, loaded once."""
     global _REGISTRY
     if _REGISTRY is None:
-        import kerascheck.rules as package
-
+        # Imported by name: the package lives in rules/ and is mapped in only when installed.
+        package = importlib.import_module("kerascheck.rules")
         found: dict[str, type[Rule]] = {}
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             module = importlib.import_module(f"{package.__name__}.{info.name}")

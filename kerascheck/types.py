@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -58,7 +58,9 @@ class CallValue:
         return self.callee.rsplit(".", 1)[-1]
 
 
-Value = Union[str, int, float, bool, None, tuple[Any, ...], list[Any], dict[Any, Any], Ref, CallValue]
+Value = (
+    str | int | float | bool | None | tuple[Any, ...] | list[Any] | dict[Any, Any] | Ref | CallValue
+)
 
 
 def is_unknown(value: object) -> bool:
@@ -261,7 +263,8 @@ class Edit:
     """Replace one node by another (libcst identity), the way fixes are expressed."""
 
     node: cst.CSTNode
-    replacement: cst.CSTNode | cst.RemovalSentinel
+    # A FlattenSentinel replaces one statement by several (inserting a line after an import).
+    replacement: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[Any]
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,12 @@ def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
                 seen.add(id(layer))
                 yield layer
     for layer in ctx.file.layers:
-        if id(layer) not in seen and facts.is_weighted(layer):
-            if facts.own_activation(layer) == "selu":
-                yield layer
+        if (
+            id(layer) not in seen
+            and facts.is_weighted(layer)
+            and facts.own_activation(layer) == "selu"
+        ):
+            yield layer
 
 
 class SeluWithoutLecunNormal(Rule):
@@ -144,7 +147,9 @@ class SeluWithoutLecunNormal(Rule):
             init = facts.kernel_initializer(layer)
             if is_unknown(init) or init == "lecun_normal":
                 continue
-            given = "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
+            given = (
+                "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
+            )
             target = layer.factory or layer.node
             fix = None
             if isinstance(target, cst.Call):

@@ -36,8 +36,17 @@ def test_json_shape_and_relative_paths(tmp_path: Path) -> None:
     assert set(report) == {"version", "files_checked", "diagnostics", "errors"}
     (diag,) = report["diagnostics"]
     assert set(diag) == {
-        "path", "line", "column", "end_line", "end_column", "cell", "code", "name",
-        "severity", "message", "fix",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "cell",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "fix",
     }
     assert diag["path"] == "bad.py"
     assert (diag["line"], diag["column"], diag["end_line"]) == (2, 23, 2)
@@ -81,8 +90,12 @@ def test_rules_listing() -> None:
     rows = json.loads(proc.stdout)
     kc101 = next(r for r in rows if r["code"] == "KC101")
     assert kc101 == {
-        "code": "KC101", "name": "selu-without-lecun-normal", "default": True,
-        "severity": "warning", "fix": "unsafe", "summary": kc101["summary"],
+        "code": "KC101",
+        "name": "selu-without-lecun-normal",
+        "default": True,
+        "severity": "warning",
+        "fix": "unsafe",
+        "summary": kc101["summary"],
     }
 
 

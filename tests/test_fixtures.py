@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_json
 
 MARKER = re.compile(r"#\s*error:\s*([A-Z0-9, ]+)\s*$")
@@ -37,9 +36,7 @@ def static_report() -> dict[str, object]:
 def test_fixture_findings_match_markers(path: Path, static_report: dict[str, object]) -> None:
     diagnostics = static_report["diagnostics"]
     assert isinstance(diagnostics, list)
-    got = {
-        (d["line"], d["code"]) for d in diagnostics if Path(d["path"]).name == path.name
-    }
+    got = {(d["line"], d["code"]) for d in diagnostics if Path(d["path"]).name == path.name}
     assert got == expected(path)
 
 

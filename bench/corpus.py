@@ -257,7 +257,7 @@ def compile_call(
 
 
 def functional_builder(w: Writer, rng: random.Random, sp: Spelling, name: str) -> None:
-    loss, last_act, metric = rng.choice(LOSSES)
+    loss, last_act, _metric = rng.choice(LOSSES)
     w.add(f"def {name}(wide_shape=(5,), deep_shape=(6,)):")
     w.add('"""Wide and deep: two inputs, a deep path, a merge, two heads."""', 1)
     w.add(f'input_a = {sp.inp}(shape=wide_shape, name="wide_input")', 1)
@@ -292,7 +292,7 @@ def residual_builder(w: Writer, rng: random.Random, sp: Spelling, name: str) -> 
     w.add("inputs = " + f"{sp.inp}(shape=input_shape)", 1)
     w.add(f"x = {conv(rng, sp)}(inputs)", 1)
     for i in range(rng.randint(2, 4)):
-        w.add(f"shortcut = x", 1)
+        w.add("shortcut = x", 1)
         w.add(f"x = {conv(rng, sp)}(x)", 1)
         w.add(f"x = {sp.layers}BatchNormalization()(x)", 1)
         w.add(f'x = {sp.layers}Conv2D(int(x.shape[-1]), 3, padding="same")(x)', 1)
@@ -315,7 +315,10 @@ def subclassed_model(w: Writer, rng: random.Random, sp: Spelling, name: str) -> 
     w.add(f"class {name}({base}):")
     w.add('"""A subclassed model with a main and an auxiliary output."""', 1)
     w.blank()
-    w.add(f'def __init__(self, units={units[0]}, activation="{rng.choice(ACTIVATIONS)}", **kwargs):', 1)
+    w.add(
+        f'def __init__(self, units={units[0]}, activation="{rng.choice(ACTIVATIONS)}", **kwargs):',
+        1,
+    )
     w.add("super().__init__(**kwargs)", 2)
     for i, u in enumerate(units):
         w.add(f"self.hidden{i} = {sp.layers}Dense({u}, activation=activation)", 2)
@@ -363,7 +366,7 @@ def partial_factories(w: Writer, rng: random.Random, sp: Spelling, name: str) ->
     w.add(f"{sp.layers}Flatten(),", 2)
     w.add(f"DefaultDense(units={rng.choice((64, 128))}),", 2)
     w.add(f"{sp.layers}Dropout(0.5),", 2)
-    w.add(f"DefaultDense(units=64),", 2)
+    w.add("DefaultDense(units=64),", 2)
     w.add(f'{sp.layers}Dense(units=10, activation="softmax"),', 2)
     w.add("])", 1)
     compile_call(w, rng, sp, "sparse_categorical_crossentropy", "accuracy", indent=1)
@@ -505,7 +508,9 @@ def notebook(rng: random.Random) -> str:
 KINDS = ("sequential", "functional", "subclassed", "partial", "residual", "notebook")
 
 
-def generate(out: str = DEFAULT_OUT, files: int = DEFAULT_FILES, seed: int = DEFAULT_SEED) -> list[str]:
+def generate(
+    out: str = DEFAULT_OUT, files: int = DEFAULT_FILES, seed: int = DEFAULT_SEED
+) -> list[str]:
     """Write `files` files under `out` (replacing earlier generated ones); return their paths."""
     os.makedirs(out, exist_ok=True)
     for old in os.listdir(out):

@@ -62,11 +62,8 @@ class ImportTable:
 
     def __init__(self) -> None:
         self.bindings: dict[str, str] = {}
-
-    def copy(self) -> ImportTable:
-        table = ImportTable()
-        table.bindings = dict(self.bindings)
-        return table
+        # Keras modules imported with `*`: their class names (capitalised) resolve there.
+        self.star_modules: list[str] = []
 
     def add_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -82,6 +79,8 @@ class ImportTable:
             return
         module = _module_name(node.module)
         if isinstance(node.names, cst.ImportStar):
+            if is_keras(canonical(module)):
+                self.star_modules.append(module)
             return
         for alias in node.names:
             name = _module_name(alias.name)
@@ -107,7 +106,10 @@ class ImportTable:
         root, _, rest = raw.partition(".")
         full = self.bindings.get(root)
         if full is None:
-            return None
+            if self.star_modules and root[:1].isupper():
+                full = f"{self.star_modules[-1]}.{root}"
+            else:
+                return None
         joined = f"{full}.{rest}" if rest else full
         return canonical(joined), raw
 

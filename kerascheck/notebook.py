@@ -37,6 +37,9 @@ class NotebookError(ValueError):
 class CodeCell:
     index: int  # 1-based among all cells of the notebook, markdown included
     lines: list[str]  # the masked source lines, each ending with "\n"
+    # False when the cell may not parse on its own (open bracket or string at its end, or
+    # indented first line) although the joined cells might: Jupyter runs cells one by one.
+    complete: bool = True
 
     @property
     def text(self) -> str:
@@ -153,8 +156,9 @@ def _end_of_short_string(text: str, start: int) -> int:
     return i
 
 
-def mask_cell(source: str) -> list[str]:
-    """A code cell's lines with IPython syntax replaced by Python of the same line count."""
+def mask_cell(source: str) -> tuple[list[str], bool]:
+    """A code cell's lines with IPython syntax replaced by Python of the same line count,
+    and whether the cell looks complete on its own."""
     lines = [_strip_ending(line) + "\n" for line in split_lines(source)]
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
@@ -162,7 +166,7 @@ def mask_cell(source: str) -> list[str]:
         name = magic[0] if magic else ""
         if name not in PYTHON_CELL_MAGICS:
             # `%%bash`, `%%writefile`, `%%html`...: nothing in the cell is Python.
-            return ["\n"] * len(lines)
+            return ["\n"] * len(lines), True
         lines[first] = "\n"
     scanner = _Scanner()
     out: list[str] = []
@@ -171,7 +175,9 @@ def mask_cell(source: str) -> list[str]:
         line = line if masked is None else masked + "\n"
         scanner.feed(line)
         out.append(line)
-    return out
+    code = [line for line in out if line.strip() and not line.lstrip().startswith("#")]
+    indented = bool(code) and code[0][:1] in (" ", "\t")
+    return out, scanner.at_statement_start and not indented
 
 
 def read_cells(data: bytes) -> tuple[list[CodeCell], list[tuple[int, str]], bool]:
@@ -197,16 +203,16 @@ def read_cells(data: bytes) -> tuple[list[CodeCell], list[tuple[int, str]], bool
     problems: list[tuple[int, str]] = []
     for index, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
-            problems.append((index, "cell is not a JSON object"))
+            problems.append((index, "it is not a JSON object"))
             continue
         if cell.get("cell_type") != "code":
             continue
         try:
             source = cell_source(cell)
         except NotebookError as exc:
-            problems.append((index, f"cell {index}: {exc}"))
+            problems.append((index, str(exc)))
             continue
-        code.append(CodeCell(index, mask_cell(source)))
+        code.append(CodeCell(index, *mask_cell(source)))
     return code, problems, _is_python(notebook)
 
 
@@ -240,23 +246,33 @@ def check_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
         cells, problems, python = read_cells(data)
     except NotebookError as exc:
         return FileResult(path=path, errors=[FileError(path, str(exc))], parsed=False)
-    errors = [FileError(path, f"could not read: {message}", cell=c) for c, message in problems]
-    joined = join(cells)
-    if not python or not mentions_keras(joined.text.encode("utf-8")):
+    errors = [
+        FileError(path, f"could not read this cell: {message}", cell=c) for c, message in problems
+    ]
+    if not python or not mentions_keras(join(cells).text.encode("utf-8")):
         return FileResult(path=path, errors=errors)
+    # Cells that would only parse glued to their neighbours are errors, as in Jupyter.
+    broken = _broken_cells([cell for cell in cells if not cell.complete], path)
+    errors.extend(broken)
+    cells = _without(cells, broken)
+    joined = join(cells)
     result = check_text(joined.text, path, settings)
     if not result.parsed:
         # Report each cell that does not parse on its own, then check the others together.
         broken = _broken_cells(cells, path)
         if broken:
             errors.extend(broken)
-            kept = [cell for cell in cells if cell.index not in {e.cell for e in broken}]
-            joined = join(kept)
+            joined = join(_without(cells, broken))
             result = check_text(joined.text, path, settings)
     result.errors = errors + [_place_error(joined, e) for e in result.errors]
     result.diagnostics = [_place(joined, d) for d in result.diagnostics]
     result.suppressed = [_place(joined, d) for d in result.suppressed]
     return result
+
+
+def _without(cells: list[CodeCell], broken: list[FileError]) -> list[CodeCell]:
+    dropped = {error.cell for error in broken}
+    return [cell for cell in cells if cell.index not in dropped]
 
 
 def _broken_cells(cells: list[CodeCell], path: str) -> list[FileError]:

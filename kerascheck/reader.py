@@ -114,6 +114,9 @@ class _Reader:
         self.call_order: dict[int, int] = {}
         self.returned: list[Any] = []
         self.anchor = 0
+        # The if/else and try/except arms being read (see Layer.branch).
+        self.branch: tuple[int, ...] = ()
+        self.arms = 0
 
     # ------------------------------------------------------------ driving
 
@@ -153,9 +156,11 @@ class _Reader:
                 self.block(stmt.orelse.body)
         elif isinstance(stmt, cst.If):
             self.expr(stmt.test)
-            self.block(stmt.body)
-            if stmt.orelse is not None:
-                self.statement(stmt.orelse)
+            self.arm(stmt.body)
+            if isinstance(stmt.orelse, cst.Else):
+                self.arm(stmt.orelse.body)
+            elif stmt.orelse is not None:
+                self.arm(stmt.orelse)
         elif isinstance(stmt, cst.Else):
             self.block(stmt.body)
         elif isinstance(stmt, cst.With):
@@ -163,9 +168,9 @@ class _Reader:
                 self.expr(item.item)
             self.block(stmt.body)
         elif isinstance(stmt, cst.Try | cst.TryStar):
-            self.block(stmt.body)
+            self.arm(stmt.body)
             for handler in stmt.handlers:
-                self.block(handler.body)
+                self.arm(handler.body)
             if stmt.orelse is not None:
                 self.block(stmt.orelse.body)
             if stmt.finalbody is not None:
@@ -177,6 +182,19 @@ class _Reader:
         if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite):
             self.statements(body.body)
 
+    def arm(self, body: cst.BaseSuite | cst.If) -> None:
+        """Read one arm of an if/elif/else or try/except, which may run instead of another."""
+        self.arms += 1
+        saved = self.branch
+        self.branch = (*saved, self.arms)
+        try:
+            if isinstance(body, cst.If):
+                self.statement(body)
+            else:
+                self.block(body)
+        finally:
+            self.branch = saved
+
     def with_repeat(self, count: int | None, body: cst.BaseSuite) -> None:
         saved = self.repeat
         self.repeat = None if count is None or saved is None else saved * count
@@ -187,7 +205,10 @@ class _Reader:
 
     def for_loop(self, stmt: cst.For) -> None:
         count = self.range_count(stmt.iter)
-        self.expr(stmt.iter)
+        iterable = self.expr(stmt.iter)
+        if count is None and isinstance(iterable, list | tuple):
+            # `for units in [300, 100]:` runs once per element.
+            count = len(iterable)
         self.bind_target(stmt.target, UNKNOWN)
         self.with_repeat(count, stmt.body)
         if stmt.orelse is not None:
@@ -498,7 +519,9 @@ class _Reader:
             return {"True": True, "False": False, "None": None}[node.value]
         resolved = self.imports.resolve_dotted(node.value)
         if resolved is not None:
-            self.note_attribute(resolved, node)
+            if node.value in self.imports.bindings:
+                # A name from a star import may come from elsewhere: never judge its spelling.
+                self.note_attribute(resolved, node)
             return Ref(*resolved)
         return UNKNOWN
 
@@ -696,6 +719,7 @@ class _Reader:
             star_kwargs=star_kwargs,
             star_args=star_args,
             seq=seq,
+            branch=self.branch,
         )
         self.file.layers.append(layer)
         return layer
@@ -791,6 +815,8 @@ class _Reader:
                 item = args[0]
                 if isinstance(item, Layer) and self.repeat != 1:
                     item.repeat = self.repeat
+                if isinstance(item, Layer) and len(self.branch) > len(item.branch):
+                    item.branch = self.branch
                 self.add_to_sequential(receiver, item)
                 return None
             if method == "compile":
@@ -802,6 +828,9 @@ class _Reader:
                 receiver.fits.append(fit)
                 return UNKNOWN
             return UNKNOWN
+        if isinstance(receiver, list):
+            _mutate_list(receiver, method, args)
+            return None
         if method == "compile" and _looks_like_keras(receiver):
             self.compile_call(node, args, kwargs, star_kwargs, seq)
         elif method in _FIT_METHODS and _looks_like_keras(receiver):
@@ -873,6 +902,16 @@ class _Reader:
         if self.function is None and self.file.first_fit_seq is None:
             self.file.first_fit_seq = seq
         return fit
+
+
+def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:
+    """`layers.append(Dense(8))` on a list the reader holds; other mutations make it unknown."""
+    if method == "append" and len(args) == 1:
+        items.append(args[0])
+    elif method == "extend" and len(args) == 1 and isinstance(args[0], list | tuple):
+        items.extend(args[0])
+    elif method not in ("count", "index", "copy"):
+        items.append(Repeated(UNKNOWN, None))
 
 
 def _suite(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:

@@ -97,6 +97,10 @@ class Layer:
     star_kwargs: bool = False
     star_args: bool = False
     seq: int = 0
+    # The if/else or try/except arms the layer was made or added in, outermost first. Two
+    # layers whose arms are not nested in one another never both run, so a link between them
+    # (e.g. consecutive `.add()` calls in `if` and `else`) is not certain.
+    branch: tuple[int, ...] = ()
 
     @property
     def short(self) -> str:

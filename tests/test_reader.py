@@ -202,3 +202,21 @@ def test_seeds_are_recorded_in_order() -> None:
 def test_shadowed_import_is_not_keras() -> None:
     file = read("import keras\nkeras = object()\nm = keras.layers.Dense(3)")
     assert file.layers == []
+
+
+def test_star_import_and_list_building() -> None:
+    file = read(
+        """
+        from tensorflow.keras.layers import *
+        from tensorflow.keras.models import Sequential
+        stack = [Dense(64, activation="relu")]
+        for units in [32, 16]:
+            stack.append(Dense(units, activation="relu"))
+        stack.append(Dense(3, activation="softmax"))
+        model = Sequential(stack)
+        """
+    )
+    (model,) = file.models
+    assert [layer.cls for layer in model.layers] == ["keras.layers.Dense"] * 3
+    assert model.layers[1].repeat == 2 and model.complete
+    assert facts.units(model.layers[-1]) == 3

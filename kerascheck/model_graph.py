@@ -1,0 +1,142 @@
+"""Questions several rules ask of a model's layer graph: certain links, hidden layers, paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kerascheck import keras_facts as facts
+from kerascheck.types import FileModel, Layer, Model
+
+# Layers that pass a vector through without changing its width or mixing in other tensors.
+PASS_THROUGH = frozenset(
+    {
+        "keras.layers.Dropout",
+        "keras.layers.AlphaDropout",
+        "keras.layers.GaussianDropout",
+        "keras.layers.GaussianNoise",
+        "keras.layers.BatchNormalization",
+        "keras.layers.LayerNormalization",
+        "keras.layers.ActivityRegularization",
+        "keras.layers.Activation",
+        *facts.ACTIVATION_LAYERS,
+    }
+)
+
+
+def _nested(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return long[: len(short)] == short
+
+
+def certain(a: Layer, b: Layer) -> bool:
+    """Whether two layers can run in the same pass (not in rival if/else or try/except arms)."""
+    return _nested(a.branch, b.branch)
+
+
+def built(layer: Layer) -> bool:
+    """False for a layer made in a loop known to run zero times."""
+    return layer.repeat != 0
+
+
+def successors(model: Model, index: int) -> list[int]:
+    """The layers certainly fed by this one."""
+    layer = model.layers[index]
+    return [j for j in model.successors(index) if certain(layer, model.layers[j])]
+
+
+def predecessors(model: Model, index: int) -> list[int]:
+    layer = model.layers[index]
+    return [j for j in model.predecessors(index) if certain(layer, model.layers[j])]
+
+
+def only_successor(model: Model, index: int) -> int | None:
+    """The one layer this one feeds, when it feeds exactly one and the link is certain."""
+    following = model.successors(index)
+    if len(following) != 1 or not certain(model.layers[index], model.layers[following[0]]):
+        return None
+    return following[0]
+
+
+def only_predecessor(model: Model, index: int) -> int | None:
+    before = model.predecessors(index)
+    if len(before) != 1 or not certain(model.layers[index], model.layers[before[0]]):
+        return None
+    return before[0]
+
+
+def output_ids(file: FileModel) -> set[int]:
+    """id() of every layer that some model returns as an output (an encoder's code, say)."""
+    return {id(m.layers[i]) for m in file.models for i in m.output_layers()}
+
+
+def is_hidden(model: Model, index: int, outputs: set[int]) -> bool:
+    """Certainly feeds another layer and is no model's output."""
+    layer = model.layers[index]
+    return id(layer) not in outputs and bool(successors(model, index))
+
+
+def ancestors(model: Model, index: int) -> set[int]:
+    seen: set[int] = set()
+    stack = predecessors(model, index)
+    while stack:
+        i = stack.pop()
+        if i not in seen:
+            seen.add(i)
+            stack.extend(predecessors(model, i))
+    return seen
+
+
+def descendants(model: Model, index: int) -> set[int]:
+    seen: set[int] = set()
+    stack = successors(model, index)
+    while stack:
+        i = stack.pop()
+        if i not in seen:
+            seen.add(i)
+            stack.extend(successors(model, i))
+    return seen
+
+
+def selu_indices(model: Model) -> set[int]:
+    """Weighted layers whose output goes through SELU."""
+    return {
+        i
+        for i, layer in enumerate(model.layers)
+        if built(layer) and facts.is_weighted(layer) and facts.activation_after(model, i) == "selu"
+    }
+
+
+def is_selu_network(model: Model) -> bool:
+    """Every hidden weighted layer of a fully read model is activated by SELU (at least one).
+
+    Unknown activations, partly read models and mixed networks (a ReLU feature extractor
+    with one SELU layer) do not count.
+    """
+    if not model.complete or not model.output_layers():
+        return False
+    outputs = set(model.output_layers())
+    hidden = [
+        i
+        for i, layer in enumerate(model.layers)
+        if built(layer)
+        and facts.is_weighted(layer)
+        and i not in outputs
+        and successors(model, i)
+    ]
+    return bool(hidden) and all(facts.activation_after(model, i) == "selu" for i in hidden)
+
+
+def model_layers(file: FileModel) -> Iterator[tuple[Model, int, Layer]]:
+    """Every (model, index, layer) of the file's models, skipping layers never built."""
+    for model in file.models:
+        for index, layer in enumerate(model.layers):
+            if built(layer):
+                yield model, index, layer
+
+
+def loose_layers(file: FileModel) -> Iterator[Layer]:
+    """Layers created but placed in no model the reader could follow."""
+    placed = {id(layer) for model in file.models for layer in model.layers}
+    for layer in file.layers:
+        if id(layer) not in placed and built(layer):
+            yield layer

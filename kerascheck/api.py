@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kerascheck.engine import Settings, check_bytes
 from kerascheck.rule import select_rules
 from kerascheck.types import FileError, FileResult, RunResult
+
+if TYPE_CHECKING:
+    from kerascheck.fix_files import FixRun
 
 # Files larger than this are skipped with a message: generated code, not models.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -47,3 +51,23 @@ def check_source(
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
     settings = settings or default_settings()
     return RunResult(files=[check_file(path, settings) for path in paths])
+
+
+def fix_paths(
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+) -> FixRun:
+    """Apply the findings' fixes (safe ones; also unsafe ones when asked) to these files."""
+    from kerascheck.fix_files import fix_paths as fix
+
+    return fix(paths, settings or default_settings(), unsafe=unsafe, write=write)
+
+
+def fix_source(source: str, settings: Settings | None = None, *, unsafe: bool = False) -> str:
+    """Python source text with its fixes applied."""
+    from kerascheck.fixer import fix_text
+
+    return fix_text(source, "<string>", settings or default_settings(), unsafe).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from typing import Any
@@ -9,9 +10,14 @@ from typing import Any
 import click
 
 from kerascheck import __version__
+from kerascheck.check_options import InputOptions, input_options
 
 # Subcommands that load heavy modules are imported only when run.
-_LAZY = {"run": "kerascheck.runtime.command:run"}
+_LAZY = {
+    "run": "kerascheck.runtime.command:run",
+    "config": "kerascheck.config_command:config",
+    "clean": "kerascheck.clean_command:clean",
+}
 
 
 class _Group(click.Group):
@@ -40,10 +46,11 @@ def cli() -> None:
     """Find the mistakes in Keras model code before the training runs."""
 
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 
 
 @cli.command()
+@input_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--select", multiple=True, help="Codes, prefixes or names to enable (comma lists ok)."
@@ -51,36 +58,54 @@ FORMATS = ("text", "concise", "json")
 @click.option("--ignore", multiple=True, help="Codes, prefixes or names to disable.")
 @click.option("--extend-select", multiple=True, help="Enable these on top of the defaults.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."
+)
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule made.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a diff and write nothing.")
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
     fmt: str,
+    output_file: str | None,
+    statistics: bool,
     exit_zero: bool,
     verbose: bool,
+    inputs: InputOptions,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
 ) -> None:
     """Check Python files, notebooks and directories (the default command)."""
-    from kerascheck.api import check_paths
-    from kerascheck.discovery import discover
-    from kerascheck.engine import Settings
-    from kerascheck.rule import UnknownSelector, select_rules
+    from kerascheck.check_options import run_check
 
-    if not paths:
-        paths = (".",)
-    try:
-        rules = select_rules(
-            _split(select) if select else None, _split(ignore), _split(extend_select)
-        )
-    except UnknownSelector as exc:
-        raise click.UsageError(str(exc)) from exc
-    files, missing = discover(paths)
-    if missing:
-        raise click.UsageError(f"path does not exist: {', '.join(missing)}")
-    result = check_paths(files, Settings(rules=rules, verbose=verbose))
-    _emit(result, fmt)
+    fixes = None
+    if fix or diff:
+        from kerascheck.fix_command import FixOptions
+
+        fixes = FixOptions(unsafe=unsafe_fixes, write=not diff)
+
+    result = run_check(
+        paths,
+        _split(select) if select else None,
+        _split(ignore),
+        _split(extend_select),
+        verbose,
+        inputs,
+        fixes,
+    )
+    if fixes is not None:
+        from kerascheck.fix_command import finish
+
+        emit = functools.partial(_emit, fmt=fmt, output_file=output_file, statistics=statistics)
+        sys.exit(finish(fixes, result, fmt, exit_zero, emit))
+    _emit(result, fmt, output_file, statistics)
     if any(e.internal for e in result.errors):
         sys.exit(2)
     if exit_zero:
@@ -92,21 +117,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _emit(result: Any, fmt: str) -> None:
-    if fmt == "json":
-        from kerascheck.report import json_report
+def _emit(result: Any, fmt: str, output_file: str | None = None, statistics: bool = False) -> None:
+    from kerascheck.report.emit import emit
 
-        sys.stdout.write(json_report.render(result))
-    elif fmt == "concise":
-        from kerascheck.report import concise
-        from kerascheck.report.text import summary
-
-        sys.stdout.write(concise.render(result))
-        sys.stdout.write(summary(result) + "\n")
-    else:
-        from kerascheck.report import text
-
-        text.render(result)
+    emit(result, fmt, output_file, statistics)
 
 
 @cli.command("rules")

@@ -11,6 +11,7 @@ from typing import Any
 
 import libcst as cst
 
+from kerascheck import suppressions
 from kerascheck.positions import Locator
 from kerascheck.reader import read_module
 from kerascheck.rule import Rule, RuleContext
@@ -83,6 +84,8 @@ def analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module |
     file = read_module(module, path)
     locator = Locator(module, text, file.anchors)
     run_rules(file, settings, locator, result)
+    enabled = frozenset(rule.code for rule in settings.rules)
+    suppressions.apply(text, result, enabled, settings.ignore_noqa)
     return module, result
 
 
@@ -92,15 +95,34 @@ def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     try:
         text = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-        message = f"could not decode: {exc}"
-        return FileResult(path=path, errors=[FileError(path, message, 1, 1)], parsed=False)
+        return FileResult(path=path, errors=[decode_error(path, data, exc)], parsed=False)
     if "\x00" in text:
-        return FileResult(
-            path=path,
-            errors=[FileError(path, "could not parse: null byte in source")],
-            parsed=False,
-        )
+        line, column = _line_column(text, text.index("\x00"))
+        error = FileError(path, "could not parse: null byte in source", line, column)
+        return FileResult(path=path, errors=[error], parsed=False)
     return check_text(text, path, settings)
+
+
+def decode_error(path: str, data: bytes, exc: Exception) -> FileError:
+    """Where the undecodable byte is (a Latin-1 file without a coding line, a binary file)."""
+    if isinstance(exc, SyntaxError):
+        # tokenize's "invalid or missing encoding declaration": find the byte itself.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as inner:
+            exc = inner
+    if isinstance(exc, UnicodeDecodeError):
+        line, column = _line_column(data, exc.start)
+        bad = data[exc.start : exc.start + 1].hex()
+        message = f"could not decode: byte 0x{bad} is not {exc.encoding} (no coding line?)"
+        return FileError(path, message, line, column)
+    return FileError(path, f"could not decode: {exc}", 1, 1)
+
+
+def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+    newline = "\n" if isinstance(text, str) else b"\n"
+    line_start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return text.count(newline, 0, offset) + 1, offset - line_start + 1  # type: ignore[arg-type]
 
 
 def run_rules(file: FileModel, settings: Settings, locator: Locator, result: FileResult) -> None:

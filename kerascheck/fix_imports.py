@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 # What a top-level name is bound to: the dotted module or object an import gives it, or this
@@ -71,7 +73,7 @@ def module_bindings(module: cst.Module) -> dict[str, set[str]]:
     def bind(name: str, what: str) -> None:
         out.setdefault(name, set()).add(what)
 
-    def scan(body: tuple[cst.BaseStatement, ...] | list[cst.BaseStatement]) -> None:
+    def scan(body: Sequence[cst.BaseStatement]) -> None:
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:

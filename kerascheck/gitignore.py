@@ -31,9 +31,7 @@ def parse_line(line: str, base: str) -> _Pattern | None:
     if not line or line.startswith("#"):
         return None
     negated = line.startswith("!")
-    if negated:
-        line = line[1:]
-    elif line.startswith("\\!") or line.startswith("\\#"):
+    if negated or line.startswith("\\!") or line.startswith("\\#"):
         line = line[1:]
     dir_only = line.endswith("/") and not line.endswith("\\/")
     line = line.rstrip("/")

@@ -105,6 +105,8 @@ def activation_after(model: Model, index: int) -> Any:
     if len(successors) == 1:
         nxt = model.layers[successors[0]]
         if is_activation_layer(nxt):
+            if layer.branch[: len(nxt.branch)] != nxt.branch:
+                return UNKNOWN  # added in an `if` arm: it may not run
             return own_activation(nxt)
     return LINEAR
 
@@ -206,7 +208,13 @@ _LOSS_CLASSES: dict[str, str] = {
     "CategoricalCrossentropy": "categorical_crossentropy",
     "SparseCategoricalCrossentropy": "sparse_categorical_crossentropy",
     "BinaryFocalCrossentropy": "binary_focal_crossentropy",
+    "CategoricalFocalCrossentropy": "categorical_focal_crossentropy",
 }
+
+# Loss classes whose first positional parameter is `from_logits`.
+_FROM_LOGITS_FIRST = frozenset(
+    {"BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy"}
+)
 
 
 def normalize_loss(value: Any) -> tuple[Any, Any]:
@@ -218,5 +226,145 @@ def normalize_loss(value: Any) -> tuple[Any, Any]:
         return _LOSS_CLASSES.get(last, last.lower()), False
     if isinstance(value, CallValue) and value.callee.startswith("keras.losses."):
         name = _LOSS_CLASSES.get(value.short(), UNKNOWN)
-        return name, value.kwargs.get("from_logits", UNKNOWN if value.star_kwargs else False)
+        if "from_logits" in value.kwargs:
+            return name, value.kwargs["from_logits"]
+        if value.args:
+            return name, value.args[0] if value.short() in _FROM_LOGITS_FIRST else UNKNOWN
+        return name, UNKNOWN if value.star_kwargs else False
     return UNKNOWN, UNKNOWN
+
+
+# Probability losses: they expect probabilities unless `from_logits=True`.
+BINARY_LOSSES = frozenset({"binary_crossentropy", "bce", "binary_focal_crossentropy"})
+CATEGORICAL_LOSSES = frozenset(
+    {
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "categorical_focal_crossentropy",
+    }
+)
+PROBABILITY_LOSSES = BINARY_LOSSES | CATEGORICAL_LOSSES
+
+_ACCURACY_NAMES = frozenset(
+    {
+        "accuracy",
+        "acc",
+        "binary_accuracy",
+        "categorical_accuracy",
+        "sparse_categorical_accuracy",
+        "top_k_categorical_accuracy",
+        "sparse_top_k_categorical_accuracy",
+    }
+)
+
+
+def is_accuracy_metric(value: Any) -> bool:
+    """True for "accuracy", "acc", keras.metrics.CategoricalAccuracy(), binary_accuracy, ..."""
+    if isinstance(value, str):
+        return value.lower() in _ACCURACY_NAMES
+    if isinstance(value, Ref | CallValue):
+        name = value.name if isinstance(value, Ref) else value.callee
+        return name.startswith("keras.metrics.") and name.rsplit(".", 1)[-1].lower().endswith(
+            "accuracy"
+        )
+    return False
+
+
+def flatten(value: Any) -> list[Any]:
+    """The leaves of nested lists, tuples and dict values."""
+    if isinstance(value, list | tuple):
+        return [leaf for item in value for leaf in flatten(item)]
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in flatten(item)]
+    return [value]
+
+
+def known_length(value: Any) -> int | None:
+    """Length of a list or tuple literal, None when an element is unpacked (`[*heads]`)."""
+    from kerascheck.reader import Repeated  # the reader imports this module
+
+    if not isinstance(value, list | tuple) or any(isinstance(v, Repeated) for v in value):
+        return None
+    return len(value)
+
+
+def output_count(model: Model) -> int | None:
+    """How many outputs a model has, when the reader knows it."""
+    if model.kind == "sequential":
+        return 1
+    if model.kind == "functional" and model.complete and model.outputs:
+        return len(model.outputs)
+    return None
+
+
+def per_output(value: Any, model: Model, *, metrics: bool = False) -> list[Any] | None:
+    """A compile argument split into one entry per output, in `model.output_layers()` order.
+
+    A single loss applies to every output; a list pairs by position and a dict by output
+    layer `name`. For `metrics` on a one-output model the whole list belongs to that output.
+    None when the pairing cannot be known (unknown values, counts or names).
+    """
+    outputs = model.output_layers()
+    count = output_count(model)
+    if is_unknown(value) or not outputs or count != len(outputs):
+        return None
+    if metrics and count == 1:
+        return [value]
+    if isinstance(value, list | tuple):
+        return list(value) if known_length(value) == count else None
+    if isinstance(value, dict):
+        names = [model.layers[i].kwargs.get("name", UNKNOWN) for i in outputs]
+        if not all(isinstance(n, str) for n in names) or not set(value) <= set(names):
+            return None
+        return [value.get(n) for n in names]
+    return None if metrics else [value] * count
+
+
+def output_units(model: Model, index: int) -> Any:
+    """Width of an output: its Dense units, or those of the Dense an activation layer follows."""
+    layer = model.layers[index]
+    if is_dense(layer):
+        return units(layer)
+    preds = model.predecessors(index)
+    if is_activation_layer(layer) and len(preds) == 1 and is_dense(model.layers[preds[0]]):
+        return units(model.layers[preds[0]])
+    return UNKNOWN
+
+
+# Callbacks that watch a quantity: (class, position of `monitor`, position of `mode`).
+MONITOR_CALLBACKS: dict[str, tuple[int, int]] = {
+    "keras.callbacks.EarlyStopping": (0, 4),
+    "keras.callbacks.ReduceLROnPlateau": (0, 4),
+    "keras.callbacks.ModelCheckpoint": (1, 5),
+}
+
+
+def callback_argument(call: CallValue, name: str, position: int, default: Any) -> Any:
+    """A callback's argument by keyword or position, its default, or UNKNOWN."""
+    if name in call.kwargs:
+        return call.kwargs[name]
+    if call.node is not None and any(arg.star == "*" for arg in call.node.args):
+        return UNKNOWN
+    if position < len(call.args):
+        return call.args[position]
+    return UNKNOWN if call.star_kwargs else default
+
+
+def monitored(call: CallValue) -> Any:
+    """The quantity a monitoring callback watches (Keras's default is "val_loss")."""
+    monitor_pos, _ = MONITOR_CALLBACKS[call.callee]
+    return callback_argument(call, "monitor", monitor_pos, "val_loss")
+
+
+_HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "iou", "r2", "top_k")
+_LOWER_IS_BETTER = ("loss", "error", "mse", "mae", "mape", "msle", "crossentropy", "hinge")
+
+
+def monitor_direction(quantity: str) -> str | None:
+    """'max' for accuracy/AUC-like quantities, 'min' for loss-like ones, None when unclear."""
+    name = quantity.lower().removeprefix("val_")
+    higher = any(word in name for word in _HIGHER_IS_BETTER)
+    lower = any(word in name for word in _LOWER_IS_BETTER)
+    if higher == lower:
+        return None
+    return "max" if higher else "min"

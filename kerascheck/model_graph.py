@@ -33,6 +33,11 @@ def certain(a: Layer, b: Layer) -> bool:
     return _nested(a.branch, b.branch)
 
 
+def runs_with(layer: Layer, other: Layer) -> bool:
+    """Whether `other` certainly runs whenever `layer` does (it is not in a deeper arm)."""
+    return layer.branch[: len(other.branch)] == other.branch
+
+
 def built(layer: Layer) -> bool:
     """False for a layer made in a loop known to run zero times."""
     return layer.repeat != 0
@@ -50,16 +55,17 @@ def predecessors(model: Model, index: int) -> list[int]:
 
 
 def only_successor(model: Model, index: int) -> int | None:
-    """The one layer this one feeds, when it feeds exactly one and the link is certain."""
+    """The one layer this one feeds whenever it runs (not one in an `if` arm after it)."""
     following = model.successors(index)
-    if len(following) != 1 or not certain(model.layers[index], model.layers[following[0]]):
+    if len(following) != 1 or not runs_with(model.layers[index], model.layers[following[0]]):
         return None
     return following[0]
 
 
 def only_predecessor(model: Model, index: int) -> int | None:
+    """The one layer feeding this one whenever it runs."""
     before = model.predecessors(index)
-    if len(before) != 1 or not certain(model.layers[index], model.layers[before[0]]):
+    if len(before) != 1 or not runs_with(model.layers[index], model.layers[before[0]]):
         return None
     return before[0]
 
@@ -67,12 +73,6 @@ def only_predecessor(model: Model, index: int) -> int | None:
 def output_ids(file: FileModel) -> set[int]:
     """id() of every layer that some model returns as an output (an encoder's code, say)."""
     return {id(m.layers[i]) for m in file.models for i in m.output_layers()}
-
-
-def is_hidden(model: Model, index: int, outputs: set[int]) -> bool:
-    """Certainly feeds another layer and is no model's output."""
-    layer = model.layers[index]
-    return id(layer) not in outputs and bool(successors(model, index))
 
 
 def ancestors(model: Model, index: int) -> set[int]:
@@ -118,10 +118,7 @@ def is_selu_network(model: Model) -> bool:
     hidden = [
         i
         for i, layer in enumerate(model.layers)
-        if built(layer)
-        and facts.is_weighted(layer)
-        and i not in outputs
-        and successors(model, i)
+        if built(layer) and facts.is_weighted(layer) and i not in outputs and successors(model, i)
     ]
     return bool(hidden) and all(facts.activation_after(model, i) == "selu" for i in hidden)
 
@@ -140,3 +137,17 @@ def loose_layers(file: FileModel) -> Iterator[Layer]:
     for layer in file.layers:
         if id(layer) not in placed and built(layer):
             yield layer
+
+
+def activated_layers(file: FileModel) -> Iterator[tuple[Layer, str]]:
+    """Weighted layers and the activation their output goes through, where it is known."""
+    for model, index, layer in model_layers(file):
+        if facts.is_weighted(layer):
+            act = facts.activation_after(model, index)
+            if isinstance(act, str):
+                yield layer, act
+    for layer in loose_layers(file):
+        if facts.is_weighted(layer):
+            act = facts.own_activation(layer)
+            if isinstance(act, str):
+                yield layer, act

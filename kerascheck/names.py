@@ -29,12 +29,17 @@ _SYNONYMS: dict[str, str] = {
 }
 
 
-def canonical(dotted: str) -> str:
-    """`tensorflow.keras.layers.Dense` -> `keras.layers.Dense`; other names unchanged."""
+def keras_path(dotted: str) -> str:
+    """`tensorflow.keras.models.Sequential` -> `keras.models.Sequential` (no synonyms)."""
     for prefix, replacement in _KERAS_PREFIXES:
         if dotted == prefix or dotted.startswith(prefix + "."):
-            dotted = replacement + dotted[len(prefix) :]
-            break
+            return replacement + dotted[len(prefix) :]
+    return dotted
+
+
+def canonical(dotted: str) -> str:
+    """`tensorflow.keras.layers.Dense` -> `keras.layers.Dense`; other names unchanged."""
+    dotted = keras_path(dotted)
     return _SYNONYMS.get(dotted, dotted)
 
 
@@ -103,6 +108,13 @@ class ImportTable:
         return self.resolve_dotted(raw)
 
     def resolve_dotted(self, raw: str) -> tuple[str, str] | None:
+        joined = self.full_dotted(raw)
+        if joined is None:
+            return None
+        return canonical(joined), raw
+
+    def full_dotted(self, raw: str) -> str | None:
+        """The name as the imports spell it (`tensorflow.keras.models.X`), not canonicalised."""
         root, _, rest = raw.partition(".")
         full = self.bindings.get(root)
         if full is None:
@@ -110,8 +122,7 @@ class ImportTable:
                 full = f"{self.star_modules[-1]}.{root}"
             else:
                 return None
-        joined = f"{full}.{rest}" if rest else full
-        return canonical(joined), raw
+        return f"{full}.{rest}" if rest else full
 
 
 def is_keras(name: str) -> bool:

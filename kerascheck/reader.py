@@ -37,7 +37,15 @@ _SEED_FUNCTIONS: dict[str, SeedKind] = {
     "random.seed": SeedKind.PYTHON,
     "torch.manual_seed": SeedKind.TORCH,
     "tensorflow.config.experimental.enable_op_determinism": SeedKind.OP_DETERMINISM,
+    "torch.use_deterministic_algorithms": SeedKind.OP_DETERMINISM,
 }
+
+# Environment variables that seed or make ops deterministic when set by the program itself.
+_SEED_ENVIRON: dict[str, SeedKind] = {
+    "PYTHONHASHSEED": SeedKind.HASHSEED,
+    "TF_DETERMINISTIC_OPS": SeedKind.OP_DETERMINISM,
+}
+_ENVIRON_SETTERS = frozenset({"os.environ.setdefault", "os.putenv"})
 
 _MODEL_BASES = frozenset({"keras.Model", "keras.Sequential"})
 _FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
@@ -234,11 +242,15 @@ class _Reader:
             for alias in stmt.names:
                 local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
                 self.scope.names.pop(local, None)
+                self.note_import(alias.evaluated_name, alias)
         elif isinstance(stmt, cst.ImportFrom):
             self.imports.add_import_from(stmt)
             if not isinstance(stmt.names, cst.ImportStar):
+                module = dotted_name(stmt.module) if stmt.module and not stmt.relative else None
                 for alias in stmt.names:
                     self.scope.names.pop(alias.evaluated_alias or alias.evaluated_name, None)
+                    if module:
+                        self.note_import(f"{module}.{alias.evaluated_name}", alias)
         elif isinstance(stmt, cst.Assign):
             value = self.expr(stmt.value)
             for target in stmt.targets:
@@ -287,8 +299,11 @@ class _Reader:
         if resolved is None or resolved[0] != "os.environ" or len(target.slice) != 1:
             return
         index = target.slice[0].slice
-        if isinstance(index, cst.Index) and self.value_only(index.value) == "PYTHONHASHSEED":
-            self.add_seed(SeedKind.HASHSEED, stmt if stmt is not None else target)
+        if isinstance(index, cst.Index):
+            key = self.value_only(index.value)
+            kind = _SEED_ENVIRON.get(key) if isinstance(key, str) else None
+            if kind is not None:
+                self.add_seed(kind, stmt if stmt is not None else target)
 
     def add_seed(self, kind: SeedKind, node: cst.CSTNode) -> None:
         self.file.anchors[id(node)] = self.anchor
@@ -521,7 +536,7 @@ class _Reader:
         if resolved is not None:
             if node.value in self.imports.bindings:
                 # A name from a star import may come from elsewhere: never judge its spelling.
-                self.note_attribute(resolved, node)
+                self.note_attribute(resolved, node, self.imports.full_dotted(node.value) or "")
             return Ref(*resolved)
         return UNKNOWN
 
@@ -541,17 +556,27 @@ class _Reader:
             if base is _MISSING:
                 resolved = self.imports.resolve_dotted(raw)
                 if resolved is not None:
-                    self.note_attribute(resolved, node)
+                    if root in self.imports.bindings:
+                        full = self.imports.full_dotted(raw) or ""
+                        self.note_attribute(resolved, node, full)
                     return Ref(*resolved)
             return UNKNOWN
         self.expr(node.value)
         return UNKNOWN
 
-    def note_attribute(self, resolved: tuple[str, str], node: cst.CSTNode) -> None:
+    def note_attribute(
+        self, resolved: tuple[str, str], node: cst.CSTNode, full: str = "", imported: bool = False
+    ) -> None:
         name, raw = resolved
         if is_keras(name):
-            self.file.attributes.append(AttributeRef(name=name, raw=raw, node=node))
+            self.file.attributes.append(
+                AttributeRef(name=name, raw=raw, node=node, full=full, imported=imported)
+            )
             self.file.anchors[id(node)] = self.anchor
+
+    def note_import(self, full: str, alias: cst.ImportAlias) -> None:
+        """`from keras.callbacks import X`: the imported name, judged where it is imported."""
+        self.note_attribute((canonical(full), full), alias, full, imported=True)
 
     # ------------------------------------------------------------ calls
 
@@ -664,6 +689,10 @@ class _Reader:
         if callee in _SEED_FUNCTIONS:
             self.add_seed(_SEED_FUNCTIONS[callee], node)
             return None
+        if callee in _ENVIRON_SETTERS and args and isinstance(args[0], str):
+            kind = _SEED_ENVIRON.get(args[0])
+            if kind is not None:
+                self.add_seed(kind, node)
         if callee == "functools.partial" and args and isinstance(args[0], Ref):
             return Partial(args[0].name, args[0].raw, dict(kwargs), dict(arg_nodes), node)
         if callee in facts.MERGE_FUNCTIONS:

@@ -222,6 +222,11 @@ class AttributeRef:
     name: str
     raw: str
     node: cst.CSTNode
+    # The name as its import spells it (`tensorflow.keras.models.Sequential`); "" when it came
+    # through a local alias (`K = keras.backend`) and the import spelling is lost.
+    full: str = ""
+    # Recorded at an `import` / `from ... import` statement rather than at a use.
+    imported: bool = False
 
 
 @dataclass(eq=False)

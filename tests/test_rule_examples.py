@@ -51,3 +51,35 @@ def test_rule_is_documented_and_has_examples(rule: type[Rule]) -> None:
     assert rule.VALID, f"{rule.code} has no VALID examples"
     assert rule.INVALID, f"{rule.code} has no INVALID examples"
     assert rule.summary and rule.name == rule.name.lower()
+
+
+def _fix_cases() -> list[object]:
+    return [
+        pytest.param(rule, invalid, id=f"{rule.code}-invalid-{i}-fixed")
+        for rule in RULES
+        for i, invalid in enumerate(rule.INVALID)
+        if invalid.fixed is not None
+    ]
+
+
+@pytest.mark.parametrize(("rule", "invalid"), _fix_cases())
+def test_example_fix(rule: type[Rule], invalid: Invalid) -> None:
+    """All the rule's fixes (unsafe ones too) turn the INVALID example into its `fixed` code."""
+    from kerascheck.fixer import fix_text
+
+    assert invalid.fixed is not None
+    settings = Settings(rules=[rule])
+    outcome = fix_text(textwrap.dedent(invalid.code), "example.py", settings, unsafe=True)
+    assert outcome.skipped == [], outcome.skipped
+    assert outcome.text == textwrap.dedent(invalid.fixed)
+    assert not fix_text(outcome.text, "example.py", settings, unsafe=True).changed
+
+
+FIXABLE = [rule for rule in RULES if rule.fix_applicability is not None]
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=[r.code for r in FIXABLE])
+def test_fixable_rule_shows_its_fix(rule: type[Rule]) -> None:
+    assert any(invalid.fixed is not None for invalid in rule.INVALID), (
+        f"{rule.code} can fix but no INVALID example says what the fixed code is"
+    )

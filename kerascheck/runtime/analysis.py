@@ -39,7 +39,7 @@ def analyse(target: Target, runs: list[ChildRun]) -> Outcome:
         return outcome
     result = first.result
     outcome.backend, outcome.device = result.get("backend"), result.get("device")
-    outcome.warnings = list(result.get("warnings") or [])
+    outcome.warnings = [short_message(w) for w in result.get("warnings") or []]
     if first.failure:
         outcome.errors.append(FileError(fallback, first.failure))
     if result.get("error"):
@@ -47,6 +47,7 @@ def analyse(target: Target, runs: list[ChildRun]) -> Outcome:
     for record in result.get("models") or []:
         if record.get("measured"):
             outcome.diagnostics.extend(checks.check_model(record, fallback))
+    outcome.diagnostics.extend(_static_rules_on_live_models(target, result, outcome))
     verdicts = _reproducibility(runs, fallback, outcome)
     for position, record in enumerate(result.get("models") or []):
         outcome.models.append(_model_summary(record, verdicts[position] if verdicts else None))
@@ -54,6 +55,22 @@ def analyse(target: Target, runs: list[ChildRun]) -> Outcome:
         outcome.warnings.append("no model was fit: nothing to measure")
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     return outcome
+
+
+def _static_rules_on_live_models(
+    target: Target, result: dict[str, Any], outcome: Outcome
+) -> list[Diagnostic]:
+    """The static rules again, on the models as built: catches what syntax could not show."""
+    descriptions = [m["description"] for m in result.get("models") or [] if m.get("description")]
+    if target.kind == "notebook" or not target.path or not descriptions:
+        return []
+    try:
+        from kerascheck.runtime.live_model import static_rules_on_live_models
+
+        return static_rules_on_live_models(target.path, descriptions)
+    except Exception as error:  # the static engine is another team's: never fail the run
+        outcome.warnings.append(f"static rules on the live model failed: {error}")
+        return []
 
 
 def _reproducibility(
@@ -71,16 +88,37 @@ def _reproducibility(
     return verdicts
 
 
+# Backend start-up chatter that says nothing about the user's failure.
+NOISE = (
+    "WARNING: All log messages before absl",
+    "I0000 ",
+    "W0000 ",
+    "E0000 ",
+    "oneDNN",
+    "To enable",
+)
+MAX_MESSAGE = 800
+
+
 def _failure_text(run: ChildRun) -> str:
     text = run.failure or "the child process failed"
-    tail = [line for line in run.output_tail.splitlines() if line.strip()][-5:]
+    lines = [line for line in run.output_tail.splitlines() if line.strip()]
+    tail = [line for line in lines if not line.lstrip().startswith(NOISE)][-5:]
     return text + ("\n" + "\n".join(tail) if tail else "")
+
+
+def short_message(message: str) -> str:
+    """TensorFlow errors carry a whole graph traceback: keep the lines that say what broke."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    kept = [line for line in lines if not line.lstrip().startswith(("File ", "[[", "Detected at"))]
+    text = "\n".join(kept)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
 def _error(error: dict[str, Any], fallback: str) -> FileError:
     frames = error.get("frames") or []
-    where = frames[-1] if frames else {"path": fallback, "line": None, "cell": None}
-    head = f"{error['type']}: {error['message']}"
+    where: dict[str, Any] = frames[-1] if frames else {"path": fallback, "line": None, "cell": None}
+    head = f"{error['type']}: {short_message(error['message'])}"
     if error["kind"] == "usage":
         return FileError(where["path"], error["message"], internal=True)
     if error["kind"] == "exit":
@@ -118,7 +156,7 @@ def _model_summary(record: dict[str, Any], verdict: dict[str, Any] | None) -> di
         "epoch_losses": record.get("epoch_losses"),
         "fits": record.get("fits"),
     }
-    return finite_json(
+    summary: dict[str, Any] = finite_json(
         {
             "name": description.get("name"),
             "class": description.get("class"),
@@ -132,6 +170,7 @@ def _model_summary(record: dict[str, Any], verdict: dict[str, Any] | None) -> di
             "description": description,
         }
     )
+    return summary
 
 
 def finite_json(value: Any) -> Any:

@@ -53,7 +53,7 @@ def head(value: Any, count: int) -> Any:
 def rows_needed(max_steps: int, batch_size: int, validation_split: float) -> int:
     """Rows that feed `max_steps` batches once validation_split has taken its share."""
     keep = max(1e-6, 1.0 - float(validation_split or 0.0))
-    return int(math.ceil(max_steps * batch_size / keep))
+    return math.ceil(max_steps * batch_size / keep)
 
 
 def to_numpy(value: Any) -> Any:
@@ -78,13 +78,13 @@ def first_batch(x: Any, y: Any) -> tuple[Any, Any, Any]:
         return x, y, x
     if isinstance(x, keras.utils.PyDataset):
         batch = x[0]
-        return _split(batch) + (x,)
+        return (*_split(batch), x)
     if hasattr(x, "__next__"):
         batch = next(x)
-        return _split(batch) + (itertools.chain([batch], x),)
+        return (*_split(batch), itertools.chain([batch], x))
     if hasattr(x, "__iter__"):
         batch = next(iter(x))
-        return _split(batch) + (x,)
+        return (*_split(batch), x)
     return None, None, x
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -21,11 +22,11 @@ def gpu_visible() -> bool:
 
             return bool(tf.config.list_physical_devices("GPU"))
         if backend == "jax":
-            import jax
+            jax = importlib.import_module("jax")
 
             return any(d.platform == "gpu" for d in jax.devices())
         if backend == "torch":
-            import torch
+            torch = importlib.import_module("torch")
 
             return bool(torch.cuda.is_available())
     except Exception:
@@ -52,11 +53,11 @@ def _tf_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
         y_pred = model(x, training=True)
         loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
     grads = tape.gradient(loss, model.trainable_variables)
-    return [_zeros_for_none(g, v) for g, v in zip(grads, model.trainable_variables)]
+    return [_zeros_for_none(g, v) for g, v in zip(grads, model.trainable_variables, strict=False)]
 
 
 def _jax_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
-    import jax
+    jax = importlib.import_module("jax")
 
     trainable = [v.value for v in model.trainable_variables]
     frozen = [v.value for v in model.non_trainable_variables]
@@ -78,7 +79,7 @@ def _torch_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
     loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
     loss.backward()
     grads = [v.value.grad for v in model.trainable_variables]
-    out = [_zeros_for_none(g, v) for g, v in zip(grads, model.trainable_variables)]
+    out = [_zeros_for_none(g, v) for g, v in zip(grads, model.trainable_variables, strict=False)]
     model.zero_grad()
     return out
 
@@ -108,8 +109,7 @@ def seed_functions() -> list[tuple[Any, str, str]]:
             )
         )
     elif backend == "torch":
-        import torch
-
+        torch = importlib.import_module("torch")
         found.append((torch, "manual_seed", "torch.manual_seed"))
         found.append((torch, "use_deterministic_algorithms", "torch.use_deterministic_algorithms"))
     return found

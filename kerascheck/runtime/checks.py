@@ -163,7 +163,8 @@ def out_of_band(entry: dict[str, Any]) -> bool:
     mean, std = entry.get("mean"), entry.get("std")
     if not (_finite(mean) and _finite(std)):
         return True
-    return bool(abs(mean) > SELU_MEAN_LIMIT or not SELU_STD_BAND[0] <= std <= SELU_STD_BAND[1])
+    low, high = SELU_STD_BAND
+    return bool(abs(float(mean)) > SELU_MEAN_LIMIT or not low <= float(std) <= high)  # type: ignore[arg-type]
 
 
 def _selu_drift(record: dict[str, Any], places: Places) -> list[Diagnostic]:

@@ -25,25 +25,64 @@ STAGES = {
 @click.command(name="run")
 @click.argument("target")
 @click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
-@click.option("--epochs", default=2, show_default=True, type=click.IntRange(min=1),
-              help="Cap on the epochs of every fit.")
-@click.option("--max-steps", default=50, show_default=True, type=click.IntRange(min=1),
-              help="Cap on the steps of each epoch.")
-@click.option("--device", type=click.Choice(["cpu", "gpu", "auto"]), default="auto",
-              show_default=True, help="auto: a GPU when the backend sees one.")
-@click.option("--seed", default=42, show_default=True, type=int,
-              help="Seed for kerascheck's synthetic data; the same in both runs.")
-@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds before the run is stopped.")
+@click.option(
+    "--epochs",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Cap on the epochs of every fit.",
+)
+@click.option(
+    "--max-steps",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Cap on the steps of each epoch.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "gpu", "auto"]),
+    default="auto",
+    show_default=True,
+    help="auto: a GPU when the backend sees one.",
+)
+@click.option(
+    "--seed",
+    default=42,
+    show_default=True,
+    type=int,
+    help="Seed for kerascheck's synthetic data; the same in both runs.",
+)
+@click.option(
+    "--timeout",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds before the run is stopped.",
+)
 @click.option("--no-repro", is_flag=True, help="Skip the second run (KR001).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--loss", default=None, help="Loss for an uncompiled factory model.")
 @click.option("--optimizer", default=None, help="Optimizer for an uncompiled factory model.")
-@click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False),
-              help="Write SELU mean and std against depth to this PNG.")
-@click.option("--memory-limit", default=None, type=click.IntRange(min=1),
-              help="Stop a run whose memory passes this many MB.")
+@click.option(
+    "--plot",
+    "plot_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write SELU mean and std against depth to this PNG.",
+)
+@click.option(
+    "--memory-limit",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Stop a run whose memory passes this many MB.",
+)
 def run(
     target: str,
     script_args: tuple[str, ...],
@@ -73,8 +112,17 @@ def run(
     root = tempfile.mkdtemp(prefix="kerascheck-run-")
     try:
         specs = [
-            _spec(parsed, list(script_args), epochs, max_steps, seed, device, loss, optimizer,
-                  os.path.join(root, f"run{number}"))
+            _spec(
+                parsed,
+                list(script_args),
+                epochs,
+                max_steps,
+                seed,
+                device,
+                loss,
+                optimizer,
+                os.path.join(root, f"run{number}"),
+            )
             for number in range(1 if no_repro else 2)
         ]
         runs = _run_with_status(errors, specs, timeout, memory_limit)

@@ -119,9 +119,9 @@ def _patch_layer_init(state: Session) -> None:
 
     # Keras reads __init__'s argument spec to build configs: show it the original's, both
     # to inspect.signature (which follows __wrapped__) and to getfullargspec (which does not).
-    del init.__wrapped__  # type: ignore[attr-defined]
+    del init.__wrapped__
     init.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    keras.layers.Layer.__init__ = init  # type: ignore[method-assign]
+    keras.layers.Layer.__init__ = init
 
 
 def _creation_site(layer: Any) -> dict[str, Any] | None:
@@ -155,7 +155,7 @@ def _patch_fit(state: Session) -> None:
         finally:
             state._fitting = False
 
-    keras.Model.fit = fit  # type: ignore[method-assign]
+    keras.Model.fit = fit
 
 
 def _capped_fit(state: Session, original: Callable[..., Any], a: dict[str, Any]) -> Any:
@@ -251,17 +251,25 @@ def _measure_before(
         "init": _safely(state, "layer statistics", probe.layer_stats, model, _rows(x, rows), False)
     }
     batch_x, batch_y = arrays.head(x, DEFAULT_BATCH), arrays.head(y, DEFAULT_BATCH)
-    record["grad_norms"] = _safely(state, "gradients", probe.gradient_norms, model, batch_x, batch_y)
+    if not any(entry.get("problem") for entry in record["labels"]):
+        # Labels the loss rejects would only fail the gradient probe as well.
+        record["grad_norms"] = _safely(
+            state, "gradients", probe.gradient_norms, model, batch_x, batch_y
+        )
     is_selu = any(probe.activation_name(layer) == "selu" for layer in model.layers)
     record["selu"] = is_selu
     if is_selu:
-        standard = probe.standard_input(model, probe.sample_rows(model, SELU_ROWS), state.spec["seed"])
+        standard = probe.standard_input(
+            model, probe.sample_rows(model, SELU_ROWS), state.spec["seed"]
+        )
         record["selu_standard"] = standard is not None
         record["selu_stats"] = {
             "init": _safely(state, "SELU statistics", probe.layer_stats, model, standard, True)
         }
         record["selu_user_stats"] = {
-            "init": _safely(state, "SELU statistics", probe.layer_stats, model, _rows(x, rows), True)
+            "init": _safely(
+                state, "SELU statistics", probe.layer_stats, model, _rows(x, rows), True
+            )
         }
         record["_standard"] = standard
 
@@ -365,9 +373,7 @@ def _patch_saving(state: Session) -> None:
         _redirect_argument(namespace, "load_model", "filepath", state.redirected_if_saved)
 
 
-def _redirect_argument(
-    owner: Any, attr: str, argument: str, change: Callable[[Any], Any]
-) -> None:
+def _redirect_argument(owner: Any, attr: str, argument: str, change: Callable[[Any], Any]) -> None:
     original = getattr(owner, attr, None)
     if original is None:
         return

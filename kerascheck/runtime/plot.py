@@ -18,7 +18,7 @@ def plot_selu(models: list[dict[str, Any]], path: str) -> bool:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(len(drawn), 2, figsize=(10, 3.2 * len(drawn)), squeeze=False)
-    for row, model in zip(axes, drawn):
+    for row, model in zip(axes, drawn, strict=False):
         stats = model["stats"]["selu_standardized_input"]
         for when, style in (("init", "-"), ("fit", "--")):
             entries = [e for e in stats.get(when) or [] if e.get("activation") == "selu"]

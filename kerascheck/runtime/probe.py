@@ -84,24 +84,41 @@ def sample_rows(model: Any, wanted: int) -> int:
 
 def layer_stats(model: Any, x: Any, training: bool) -> list[dict[str, Any]] | None:
     """Mean, std, dead and saturated fractions of each layer's output on the sample x."""
-    probe = probe_model(model)
-    if probe is None or x is None:
+    if x is None:
         return None
-    network, indices = probe
     saved = _save_state(model) if training else None
     try:
-        outputs = network(x, training=training)
+        found = _outputs(model, x, training)
     finally:
         if saved is not None:
             _restore_state(model, saved)
-    if not isinstance(outputs, (list, tuple)):
-        outputs = [outputs]
+    if found is None:
+        return None
+    indices, outputs = found
     stats = []
-    for index, out in zip(indices, outputs):
+    for index, out in zip(indices, outputs, strict=False):
         layer = model.layers[index]
         values = np.asarray(keras.ops.convert_to_numpy(out), dtype="float64")
         stats.append(_one_layer(index, layer, values))
     return stats
+
+
+def _outputs(model: Any, x: Any, training: bool) -> tuple[list[int], list[Any]] | None:
+    if type(model).__name__ == "Sequential":
+        # Layer by layer: a Sequential grown by add() keeps a node per rebuild, and a probe
+        # model over its graph would run the early layers once per node.
+        indices, outputs, value = [], [], x
+        for index, layer in enumerate(model.layers):
+            value = layer(value, training=training)
+            indices.append(index)
+            outputs.append(value)
+        return indices, outputs
+    probe = probe_model(model)
+    if probe is None:
+        return None
+    network, indices = probe
+    outputs = network(x, training=training)
+    return indices, list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
 
 def _one_layer(index: int, layer: Any, values: np.ndarray) -> dict[str, Any]:
@@ -135,7 +152,7 @@ def _save_state(model: Any) -> list[np.ndarray]:
 
 
 def _restore_state(model: Any, saved: list[np.ndarray]) -> None:
-    for variable, value in zip(model.non_trainable_variables, saved):
+    for variable, value in zip(model.non_trainable_variables, saved, strict=False):
         variable.assign(value)
 
 
@@ -191,10 +208,11 @@ def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
     if grads is None:
         return None
     squares: dict[int, float] = {}
-    for variable, grad in zip(model.trainable_variables, grads):
-        index = owner.get(id(variable))
-        if index is not None:
-            squares[index] = squares.get(index, 0.0) + float(np.sum(np.square(grad, dtype="f8")))
+    for variable, grad in zip(model.trainable_variables, grads, strict=False):
+        position = owner.get(id(variable))
+        if position is not None:
+            total = squares.get(position, 0.0) + float(np.sum(np.square(grad, dtype="f8")))
+            squares[position] = total
     return [
         {"index": i, "layer": model.layers[i].name, "norm": math.sqrt(s) if s == s else s}
         for i, s in sorted(squares.items())
@@ -236,7 +254,7 @@ def label_checks(model: Any, x: Any, y: Any) -> list[dict[str, Any]]:
     targets = arrays.as_list(y)
     names = loss_names(model, len(predicted))
     found = []
-    for position, (pred, target, loss) in enumerate(zip(predicted, targets, names)):
+    for position, (pred, target, loss) in enumerate(zip(predicted, targets, names, strict=False)):
         units = int(pred.shape[-1]) if len(pred.shape) > 1 else 1
         labels = np.asarray(arrays.to_numpy(target))
         problem = _label_problem(loss, labels, units) if labels.size else None

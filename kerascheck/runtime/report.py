@@ -115,7 +115,11 @@ def _print_diagnostic(console: Console, diagnostic: Any) -> None:
 
 def _print_model(console: Console, model: dict[str, Any], diagnostics: list[Any]) -> None:
     location = model.get("location")
-    where = f" at {_where(location['path'], location['line'], location.get('cell'))}" if location else ""
+    where = (
+        f" at {_where(location['path'], location['line'], location.get('cell'))}"
+        if location
+        else ""
+    )
     params = model.get("params")
     console.print(
         f"\n[bold]model {escape(str(model['name']))}[/] ({model.get('kind')}, "
@@ -152,7 +156,9 @@ def _selu_table(stats: dict[str, Any]) -> Table:
             continue
         fitted = after.get(entry["index"], {})
         std = fitted.get("std", entry.get("std"))
-        style = "red" if checks.out_of_band(entry) or (fitted and checks.out_of_band(fitted)) else ""
+        style = (
+            "red" if checks.out_of_band(entry) or (fitted and checks.out_of_band(fitted)) else ""
+        )
         table.add_row(
             entry["layer"],
             _number(entry.get("mean")),

@@ -19,8 +19,12 @@ def compare_files(first: str | None, second: str | None) -> dict[str, Any] | Non
         return None
     with np.load(first) as a, np.load(second) as b:
         if sorted(a.files) != sorted(b.files):
-            return {"identical": False, "max_difference": None, "first_key": None,
-                    "note": "the two runs built different layers"}
+            return {
+                "identical": False,
+                "max_difference": None,
+                "first_key": None,
+                "note": "the two runs built different layers",
+            }
         first_key, largest = None, 0.0
         for key in sorted(a.files):
             left, right = a[key], b[key]
@@ -106,7 +110,9 @@ def _seed_after_build(result: dict[str, Any], record: dict[str, Any]) -> str | N
     seeds = [s["location"] for s in result.get("seeds") or [] if s.get("location")]
     if first is None or not seeds:
         return None
-    same_file = [s for s in seeds if s["path"] == first["path"] and s.get("cell") == first.get("cell")]
+    same_file = [
+        s for s in seeds if s["path"] == first["path"] and s.get("cell") == first.get("cell")
+    ]
     if same_file and all(s["line"] > first["line"] for s in same_file):
         return f"the seed is set on line {same_file[0]['line']}, after the model's first layer"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -42,9 +43,7 @@ class ChildRun:
 
 def child_environment(device: str, threads: int | None) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
-    )
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONUNBUFFERED"] = "1"
     if device == "cpu":
@@ -94,7 +93,7 @@ def run_all(
     try:
         while any(p.poll() is None for p in processes):
             elapsed = time.monotonic() - started
-            for number, (process, run) in enumerate(zip(processes, runs)):
+            for number, (process, run) in enumerate(zip(processes, runs, strict=False)):
                 if process.poll() is not None:
                     continue
                 seen[number] = _report_progress(run, number, seen[number], progress)
@@ -102,14 +101,16 @@ def run_all(
                     run.failure = f"stopped after {timeout:g} s (--timeout)"
                     _kill(process)
                 elif memory_limit_mb and _rss_mb(process.pid) > memory_limit_mb:
-                    run.failure = f"stopped: it used more than {memory_limit_mb} MB (--memory-limit)"
+                    run.failure = (
+                        f"stopped: it used more than {memory_limit_mb} MB (--memory-limit)"
+                    )
                     _kill(process)
             time.sleep(POLL_SECONDS)
     except BaseException:
         for process in processes:
             _kill(process)
         raise
-    for process, run in zip(processes, runs):
+    for process, run in zip(processes, runs, strict=False):
         _kill(process)  # what the script left running in its group
         run.returncode = process.wait()
         run.seconds = time.monotonic() - started
@@ -164,10 +165,8 @@ def _death(returncode: int | None) -> str:
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _rss_mb(pid: int) -> float:

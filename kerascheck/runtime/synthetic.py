@@ -53,7 +53,7 @@ def labels_for(model: Any, x: Any, rng: np.random.RandomState) -> Any:
     outputs = model(small, training=False)
     outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
     made = []
-    for output, loss in zip(outputs, probe.loss_names(model, len(outputs))):
+    for output, loss in zip(outputs, probe.loss_names(model, len(outputs)), strict=False):
         shape = [rows, *output.shape[1:]]
         units = int(shape[-1]) if len(shape) > 1 else 1
         if loss == "sparse_categorical_crossentropy":

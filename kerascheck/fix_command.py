@@ -1,0 +1,116 @@
+"""`kerascheck check --fix / --unsafe-fixes / --diff`: fix the collected files and report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kerascheck.fix_files import FileFix, FixRun, fix_file, skipped_line, summary_line
+from kerascheck.types import RunResult
+
+
+@dataclass
+class FixOptions:
+    """What the user asked for; `outcome` is filled in by the run."""
+
+    unsafe: bool
+    # False for --diff: compute the fixes, print them, write nothing.
+    write: bool
+    outcome: FixRun | None = None
+    stdin: bool = False
+
+
+def fix_run(request: object, resolver: object, options: FixOptions) -> RunResult:
+    """Like runner.run, but each file is fixed first; returns the findings left."""
+    from kerascheck.config import Resolver
+    from kerascheck.files import collect
+    from kerascheck.runner import STDIN, MissingPaths, Request
+
+    assert isinstance(request, Request) and isinstance(resolver, Resolver)
+    files, missing = collect([p for p in request.paths if p != STDIN], resolver)
+    if missing:
+        raise MissingPaths(missing)
+    run = FixRun(unsafe=options.unsafe)
+    for path in files:
+        settings = resolver.for_path(path).settings_for(path)
+        run.files.append(fix_file(path, settings, options.unsafe, options.write))
+    if STDIN in request.paths:
+        options.stdin = True
+        run.files.append(_fix_stdin(request, resolver, options))
+    run.files.sort(key=lambda f: f.path)
+    options.outcome = run
+    return run.result
+
+
+def _fix_stdin(request: object, resolver: object, options: FixOptions) -> FileFix:
+    """Standard input is fixed to standard output (as formatters do), never to a file."""
+    import os
+
+    from kerascheck.config import Resolver
+    from kerascheck.fix_files import fix_python
+    from kerascheck.runner import STDIN, Request
+
+    assert isinstance(request, Request) and isinstance(resolver, Resolver)
+    name = request.stdin_filename or STDIN
+    resolved = resolver.for_path(request.stdin_filename or os.getcwd())
+    settings = resolved.settings_for(name) if request.stdin_filename else resolved.settings
+    data = sys.stdin.buffer.read()
+    if name.endswith(".ipynb"):
+        from kerascheck.notebook_fix import fix_notebook
+
+        outcome = fix_notebook(data, name, settings, options.unsafe)
+    else:
+        outcome = fix_python(data, name, settings, options.unsafe)
+    if options.write:
+        sys.stdout.buffer.write(outcome.data if outcome.data is not None else data)
+        sys.stdout.flush()
+    return outcome
+
+
+def finish(
+    options: FixOptions,
+    result: RunResult,
+    fmt: str,
+    exit_zero: bool,
+    emit: Callable[[RunResult], None],
+) -> int:
+    """Print what fixing did and return the exit code.
+
+    --fix: the findings left (in the chosen format), the fixes not applied and the summary;
+    exit 1 when findings are left. --diff: the diff on stdout, the rest on stderr; exit 1
+    when there is a diff. Internal errors exit 2 either way.
+    """
+    run = options.outcome
+    assert run is not None
+    notes = "".join(
+        line + "\n"
+        for line in [*(skipped_line(s) for s in run.skipped), summary_line(run, options.write)]
+    )
+    if not options.write:
+        sys.stdout.write(run.diff)
+        _errors_to_stderr(result)
+        sys.stderr.write(notes)
+    elif options.stdin:
+        # stdout holds the fixed source: everything else goes to stderr.
+        _errors_to_stderr(result)
+        sys.stderr.write(notes)
+    else:
+        emit(result)
+        # A machine-readable report on stdout must stay parseable.
+        (sys.stdout if fmt in ("text", "concise") else sys.stderr).write(notes)
+    sys.stdout.flush()
+    if any(e.internal for e in result.errors):
+        return 2
+    if exit_zero:
+        return 0
+    if not options.write:
+        return 1 if run.diff else 0
+    return 1 if result.diagnostics or result.errors else 0
+
+
+def _errors_to_stderr(result: RunResult) -> None:
+    from kerascheck.report.text import error_text
+
+    for error in result.errors:
+        sys.stderr.write(error_text(error) + "\n")

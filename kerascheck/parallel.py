@@ -1,0 +1,53 @@
+"""Check many files in worker processes; small runs stay in this process."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+
+from kerascheck.api import check_file
+from kerascheck.engine import Settings
+from kerascheck.types import Diagnostic, FileResult, Fix
+
+# Below this many files, starting workers costs more than it saves.
+MIN_FILES_FOR_POOL = 8
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _portable(d: Diagnostic) -> Diagnostic:
+    """Without fix edits: they are syntax nodes of the worker's tree, meaningless here."""
+    if d.fix is None or not d.fix.edits:
+        return d
+    fix = Fix(d.fix.applicability, d.fix.description, (), d.fix.imports)
+    return dataclasses.replace(d, fix=fix)
+
+
+def _check_one(job: tuple[str, Settings]) -> FileResult:
+    result = check_file(*job)
+    result.diagnostics = [_portable(d) for d in result.diagnostics]
+    result.suppressed = [_portable(d) for d in result.suppressed]
+    return result
+
+
+def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
+    """Results in the order of `jobs`, from `workers` processes when it pays off."""
+    workers = min(workers, len(jobs))
+    if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
+        return [check_file(path, settings) for path, settings in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = max(1, len(jobs) // (workers * 4))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_check_one, jobs, chunksize=chunk))
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed): finish the run here rather than fail it.
+        return [check_file(path, settings) for path, settings in jobs]

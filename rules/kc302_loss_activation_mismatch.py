@@ -1,0 +1,198 @@
+"""KC302: an output activation that does not fit the loss it is trained with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kerascheck import keras_facts as facts
+from kerascheck.arguments import argument_node
+from kerascheck.rule import Invalid, Rule, RuleContext
+from kerascheck.types import Finding, Model, Severity
+
+
+def output_label(model: Model, index: int, count: int) -> str:
+    layer = model.layers[index]
+    name = layer.kwargs.get("name")
+    if isinstance(name, str):
+        return f'output "{name}"'
+    return f"`{layer.short}` output" if count > 1 else "the output"
+
+
+def mismatch(name: Any, from_logits: Any, activation: Any, units: Any, dense: bool) -> str | None:
+    """Why this loss does not fit this output, or None when it fits or is unknown."""
+    if name not in facts.PROBABILITY_LOSSES:
+        return None
+    if from_logits is True and activation in ("softmax", "sigmoid"):
+        return (
+            f"already applies {activation}, but the loss has from_logits=True and applies it "
+            "again; drop the activation or from_logits=True"
+        )
+    if from_logits is not False:
+        return None
+    wide = isinstance(units, int) and units > 1
+    if name in facts.BINARY_LOSSES and activation == "softmax" and wide:
+        return (
+            f"is a softmax over {units} units (they compete and sum to 1) but {name} scores "
+            "each unit as an independent yes/no; use sigmoid for multi-label targets or "
+            "categorical_crossentropy for one class out of several"
+        )
+    if name in facts.CATEGORICAL_LOSSES and activation == "sigmoid":
+        return (
+            f"is a sigmoid, whose units do not sum to 1, but {name} expects a probability "
+            "distribution over the classes; use softmax"
+        )
+    if activation == facts.LINEAR and dense:
+        return (
+            f"is a Dense layer with no activation, so it produces logits, but {name} expects "
+            "probabilities; pass the loss with from_logits=True or add the output activation"
+        )
+    return None
+
+
+class LossActivationMismatch(Rule):
+    """The output activation does not fit the loss.
+
+    ## What it does
+    For each output of a compiled model, compares the output activation with the loss given
+    for that output (a single loss applies to all outputs; a list pairs by position, a dict
+    by output layer `name`). Reports:
+
+    - `binary_crossentropy` on a softmax output of more than one unit;
+    - `categorical_crossentropy` or `sparse_categorical_crossentropy` on a sigmoid output;
+    - `from_logits=True` on a loss whose output already ends in softmax or sigmoid;
+    - a probability loss without `from_logits=True` on an output Dense layer with no
+      activation.
+
+    Unknown losses, activations and outputs are not reported.
+
+    ## Why is this bad?
+    Each crossentropy assumes a specific kind of prediction. Softmax units compete and sum
+    to one, which is wrong for independent binary labels; sigmoid units do not sum to one,
+    which categorical crossentropy assumes. A second softmax or sigmoid applied by
+    `from_logits=True` squashes the outputs twice, and a linear output read as
+    probabilities is clipped to [0, 1]: the model trains badly or not at all, without an
+    error.
+
+    ## Example
+    ```python
+    model = keras.Sequential([keras.layers.Dense(10, activation="sigmoid")])
+    model.compile(loss="categorical_crossentropy", optimizer="adam")
+    ```
+
+    ## Use instead
+    ```python
+    model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+    model.compile(loss="categorical_crossentropy", optimizer="adam")
+    ```
+
+    ## Fix safety
+    No automatic fix: whether the activation or the loss is wrong depends on the labels.
+    """
+
+    code = "KC302"
+    name = "loss-activation-mismatch"
+    summary = "Output activation does not fit the loss (softmax/sigmoid/logits)."
+    severity = Severity.ERROR
+
+    VALID = [
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+        """,
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Dense(10)])
+        model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        """,
+        # Trap: a Dense then an Activation("softmax") layer is a softmax output.
+        """
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.layers import Dense, Activation
+        model = Sequential([Dense(10), Activation("softmax")])
+        model.compile(loss="categorical_crossentropy")
+        """,
+        # Trap: per output; the regression head's linear output is fine with mse.
+        """
+        import keras
+        x = keras.Input(shape=(8,))
+        value = keras.layers.Dense(1, name="value")(x)
+        label = keras.layers.Dense(1, activation="sigmoid", name="label")(x)
+        model = keras.Model(x, [value, label])
+        model.compile(loss=["mse", "binary_crossentropy"])
+        """,
+        # Trap: a sigmoid with one unit and binary crossentropy is right; an unknown
+        # activation or loss is never guessed.
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy")
+        other = keras.Sequential([keras.layers.Dense(4, activation=pick())])
+        other.compile(loss="binary_crossentropy")
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import keras
+            model = keras.Sequential([keras.layers.Dense(10, activation="sigmoid")])
+            model.compile(loss="categorical_crossentropy", optimizer="adam")
+            """,
+            lines=(4,),
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            model = tf.keras.Sequential([tf.keras.layers.Dense(46, activation="softmax")])
+            model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+            """,
+            lines=(4,),
+        ),
+        Invalid(
+            """
+            from keras.layers import Dense
+            from keras.models import Sequential
+            model = Sequential()
+            model.add(Dense(64, activation="relu"))
+            model.add(Dense(5, activation="softmax"))
+            model.compile(optimizer="rmsprop", loss="binary_crossentropy")
+            """,
+            lines=(7,),
+        ),
+        Invalid(
+            """
+            from tensorflow import keras
+            inputs = keras.Input(shape=(8,))
+            price = keras.layers.Dense(1, name="price")(inputs)
+            spam = keras.layers.Dense(1, name="spam")(inputs)
+            model = keras.Model(inputs, [price, spam])
+            model.compile(
+                loss={"price": "mse", "spam": "binary_crossentropy"},
+            )
+            """,
+            lines=(8,),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for model in ctx.file.models:
+            outputs = model.output_layers()
+            for compile_ in model.compiles:
+                losses = facts.per_output(compile_.loss, model)
+                if losses is None:
+                    continue
+                node = argument_node(compile_.node, "loss", 1)
+                for index, loss in zip(outputs, losses, strict=True):
+                    name, from_logits = facts.normalize_loss(loss)
+                    layer = model.layers[index]
+                    reason = mismatch(
+                        name,
+                        from_logits,
+                        facts.activation_after(model, index),
+                        facts.output_units(model, index),
+                        facts.is_dense(layer),
+                    )
+                    if reason is not None:
+                        label = output_label(model, index, len(outputs))
+                        yield self.finding(node, f"{label} {reason}")

@@ -1,0 +1,213 @@
+"""KC402: some random generators seeded, but not all that Keras training draws from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from kerascheck import seeding
+from kerascheck.rule import Invalid, Rule, RuleContext
+from kerascheck.types import (
+    Applicability,
+    Edit,
+    FileModel,
+    Finding,
+    Fix,
+    SeedCall,
+    SeedKind,
+    Severity,
+)
+
+_PYTHON_MISSING = (
+    "Keras 3 initializers without a seed draw one from Python's `random` module "
+    "(keras/src/initializers/random_initializers.py calls make_default_seed(), which is "
+    "random.randint), so the initial weights still differ run to run"
+)
+
+
+def backend_kind(module: cst.Module) -> SeedKind | None:
+    """The backend seed a file needs: TensorFlow's, torch's for torch-only files, none for JAX."""
+    roots: set[str] = set()
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    roots |= {a.evaluated_name.split(".", 1)[0] for a in small.names}
+                elif isinstance(small, cst.ImportFrom) and small.module is not None:
+                    roots.add(cst.Module([]).code_for_node(small.module).split(".", 1)[0])
+    if "tensorflow" in roots or "tf_keras" in roots:
+        return SeedKind.TENSORFLOW
+    if "torch" in roots:
+        return SeedKind.TORCH
+    if "jax" in roots:
+        return None
+    return SeedKind.TENSORFLOW
+
+
+def replace_fix(file: FileModel, seed: SeedCall) -> Fix | None:
+    """Replace the first seed call by keras.utils.set_random_seed with the same argument."""
+    node = seed.node
+    anchor = file.anchors.get(id(node))
+    if not isinstance(node, cst.Call) or anchor is None or len(node.args) != 1:
+        return None
+    if node.args[0].keyword is not None or node.args[0].star:
+        return None
+    name = seeding.keras_name(file.module, anchor)
+    if name.imports:
+        return None
+    func = cst.parse_expression(f"{name.prefix}.utils.set_random_seed")
+    return Fix(
+        Applicability.UNSAFE,
+        f"call {name.prefix}.utils.set_random_seed instead",
+        (Edit(node, node.with_changes(func=func)),),
+    )
+
+
+class PartialSeed(Rule):
+    """Seeds some random generators but not all that Keras training draws from.
+
+    ## What it does
+    Reports the first seed call of a file that builds or trains a model and seeds some of
+    Python's `random`, NumPy and the backend (TensorFlow, or torch) but not all of them,
+    and never calls `keras.utils.set_random_seed`. The notes' own first cell,
+    `np.random.seed(42)` plus `tf.random.set_seed(42)`, is the typical case.
+
+    ## Why is this bad?
+    In Keras 3 an initializer created without a seed takes one from Python's `random`
+    module (keras/src/initializers/random_initializers.py calls `make_default_seed()`,
+    which is `random.randint`). NumPy's and TensorFlow's seeds do not reach it, so with
+    the notes' recipe the initial weights differ on every run (measured: up to 0.77 apart
+    in a Dense kernel between two processes). Dropout seeds come from the same place, and
+    `fit` shuffles with the backend's generator. `keras.utils.set_random_seed(n)` seeds
+    Python, NumPy and the backend together.
+
+    ## Example
+    ```python
+    np.random.seed(42)
+    tf.random.set_seed(42)
+    ```
+
+    ## Use instead
+    ```python
+    keras.utils.set_random_seed(42)
+    ```
+
+    ## Fix safety
+    Unsafe: the fix turns the first seed call into `keras.utils.set_random_seed` with the
+    same argument (when Keras is already imported there), which changes the random
+    numbers the program draws.
+    """
+
+    code = "KC402"
+    name = "partial-seed"
+    summary = "Seeds some random generators but not all that Keras draws from."
+    severity = Severity.WARNING
+    fix_applicability = Applicability.UNSAFE
+
+    VALID = [
+        """
+        import keras
+        keras.utils.set_random_seed(42)
+        model = keras.Sequential([keras.layers.Dense(1)])
+        """,
+        """
+        import random
+        import numpy as np
+        import tensorflow as tf
+        random.seed(1)
+        np.random.seed(1)
+        tf.random.set_seed(1)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        """,
+        # Trap: a file that builds no model seeds what it likes.
+        """
+        import numpy as np
+        from tensorflow import keras
+        np.random.seed(0)
+        X = np.random.rand(100, 8)
+        """,
+        # Trap: the seeds set inside a helper function of the file all count.
+        """
+        import random, numpy as np
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense
+        def seed_everything(seed):
+            random.seed(seed)
+            np.random.seed(seed)
+            import tensorflow as tf
+            tf.random.set_seed(seed)
+        seed_everything(7)
+        model = Sequential([Dense(1)])
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import tensorflow as tf
+            from tensorflow import keras
+            import numpy as np
+            np.random.seed(42)
+            tf.random.set_seed(42)
+            model = keras.Sequential([keras.layers.Dense(1)])
+            """,
+            lines=(5,),
+            fixed="""
+            import tensorflow as tf
+            from tensorflow import keras
+            import numpy as np
+            keras.utils.set_random_seed(42)
+            tf.random.set_seed(42)
+            model = keras.Sequential([keras.layers.Dense(1)])
+            """,
+        ),
+        Invalid(
+            """
+            import random
+            import numpy as np
+            import keras
+            random.seed(3)
+            np.random.seed(3)
+            model = keras.Sequential([keras.layers.Dense(1)])
+            model.fit(X, y)
+            """,
+            lines=(5,),
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            from tensorflow.keras.layers import Dense
+            tf.random.set_seed(33)
+            layer = Dense(10)
+            """,
+            lines=(4,),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        file = ctx.file
+        seeds = seeding.generator_seeds(file)
+        if not seeds or not (file.trains or file.layers or file.models):
+            return
+        kinds = {s.kind for s in seeds}
+        if SeedKind.KERAS in kinds or seeding.unknown_seeding(file):
+            return
+        needed = {SeedKind.PYTHON, SeedKind.NUMPY}
+        backend = backend_kind(file.module)
+        if backend is not None and not (kinds & {SeedKind.TENSORFLOW, SeedKind.TORCH}):
+            needed.add(backend)
+        missing = sorted(needed - kinds, key=lambda k: k.value)
+        if not missing:
+            return
+        given = " + ".join(sorted(k.value for k in kinds))
+        if SeedKind.PYTHON in missing:
+            reason = f"{given} does not seed Python's `random`: {_PYTHON_MISSING}"
+        else:
+            names = ", ".join(k.value for k in missing)
+            reason = f"{given} leaves {names} unseeded, so what is drawn from it still differs run to run"
+        yield self.finding(
+            seeds[0].node,
+            f"{reason}; call keras.utils.set_random_seed(n), which seeds Python, NumPy and the "
+            "backend together",
+            replace_fix(file, seeds[0]),
+        )

@@ -1,0 +1,180 @@
+"""KC507: a dotted name under `keras.` that Keras 3 does not have, with the closest real one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from kerascheck.keras_api import Unknown, diagnose, diagnose_path
+from kerascheck.rule import Invalid, Rule, RuleContext
+from kerascheck.types import Applicability, AttributeRef, Edit, Finding, Fix, Severity
+
+
+def _written_from(ref: AttributeRef, parts: list[str]) -> int:
+    """Index of the first component of the name that this spelling writes out.
+
+    `keras.callbacks.X` with `import keras` writes all but the root; a bare `X` from
+    `from keras.callbacks import X` writes only the last one; an import writes all.
+    """
+    if ref.imported:
+        return 0
+    tail = len(ref.raw.split(".")) - 1
+    return max(0, len(parts) - tail)
+
+
+class UnknownKerasAttribute(Rule):
+    """A name under `keras.` that does not exist in Keras 3.
+
+    ## What it does
+    Checks every dotted name the file reaches through Keras (`keras.X`, `tf.keras.X`,
+    `from keras.X import Y`, aliases of Keras modules) against the public Keras 3 API, read
+    from a name list that ships with kerascheck (generated from the installed Keras by
+    `scripts/gen_keras_api.py`; Keras is never imported while linting). Names under
+    `tf.keras` are checked against what `tf.keras` offers, which keeps a few Keras 2 names.
+    Attributes of classes and functions (`keras.Model.fit`) are not judged, nor are
+    `tf_keras`, `keras.src` and star-imported names.
+
+    ## Why is this bad?
+    A misspelt or removed name fails only when the line runs, with an `AttributeError` or
+    `ImportError`, often after data loading or a long training run. The notes write
+    `keras.callbacks.ModelEarlyStopping()`, which never existed: the class is `EarlyStopping`.
+    Keras 2 paths such as `keras.layers.core.Dense`, `keras.layers.experimental.preprocessing`
+    and most of `keras.backend` are gone from Keras 3; the message says what replaces them.
+
+    ## Example
+    ```python
+    earlystop = keras.callbacks.ModelEarlyStopping(patience=5)
+    ```
+
+    ## Use instead
+    ```python
+    earlystop = keras.callbacks.EarlyStopping(patience=5)
+    ```
+
+    ## Fix safety
+    Safe, and offered only when there is one clear candidate: a name that moved out of a
+    private module (`keras.layers.core.Dense` to `keras.layers.Dense`) or a misspelling
+    with a single close match. Names imported with `from ... import` are reported at the
+    import and not fixed there, since every use would change too.
+    """
+
+    code = "KC507"
+    name = "unknown-keras-attribute"
+    summary = "A name under `keras.` that does not exist in Keras 3; suggests the closest one."
+    severity = Severity.ERROR
+    fix_applicability = Applicability.SAFE
+
+    VALID = [
+        """
+        import keras
+        stop = keras.callbacks.EarlyStopping(patience=5)
+        model = keras.models.Sequential([keras.layers.Input((3,)), keras.layers.Dense(1)])
+        print(keras.__version__, keras.Model.fit)
+        """,
+        # Trap: tf.keras keeps some Keras 2 names that plain `keras` dropped.
+        """
+        import tensorflow as tf
+        from tensorflow.keras.preprocessing.image import ImageDataGenerator
+        x = tf.keras.backend.mean(y)
+        """,
+        # Trap: other Keras packages and private paths are not judged.
+        """
+        import tf_keras
+        from keras.src.layers.core.dense import Dense
+        from keras.layers import *
+        layer = tf_keras.layers.experimental.preprocessing.Rescaling(1 / 255)
+        custom = MyLayer()
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import keras
+            earlystop = keras.callbacks.ModelEarlyStopping()
+            """,
+            lines=(3,),
+            fixed="""
+            import keras
+            earlystop = keras.callbacks.EarlyStopping()
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            layer = tf.keras.layers.experimental.preprocessing.Rescaling(1 / 255)
+            lstm = tf.keras.layers.CuDNNLSTM(64)
+            """,
+            lines=(3, 4),
+            fixed="""
+            import tensorflow as tf
+            layer = tf.keras.layers.Rescaling(1 / 255)
+            lstm = tf.keras.layers.CuDNNLSTM(64)
+            """,
+        ),
+        Invalid(
+            """
+            from keras.layers.core import Dense, Dropout
+            from keras.wrappers.scikit_learn import KerasClassifier
+            from keras import backend as K
+            model = [Dense(3), Dropout(0.5)]
+            m = K.mean(x)
+            """,
+            lines=(2, 3, 6),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for ref in ctx.file.attributes:
+            # No import spelling (a local alias): accept what either tree has.
+            problem = diagnose(ref.full) if ref.full else diagnose_path(ref.name, "any")
+            if problem is None:
+                continue
+            parts = problem.name.split(".")
+            start = _written_from(ref, parts)
+            if problem.index < start:
+                continue  # the import that bound this spelling is reported instead
+            yield self.finding(ref.node, self.message(problem), self.fix(ref, problem, start))
+
+    @staticmethod
+    def message(problem: Unknown) -> str:
+        parts = problem.name.split(".")
+        bad, parent = parts[problem.index], ".".join(parts[: problem.index])
+        removed = problem.removed
+        if removed is not None:
+            use = f"`{problem.candidates[0]}`" if problem.candidates else removed.replacement
+            return (
+                f"`{problem.name}` does not exist in Keras 3 (gone since {removed.removed_in}; "
+                f"{removed.why}); use {use}"
+            )
+        if problem.suggestion is not None:
+            if problem.index < len(parts) - 1 and problem.suggestion.endswith("." + parts[-1]):
+                return (
+                    f"`{problem.name}`: `{parent}` has no public `{bad}` in Keras 3; "
+                    f"use `{problem.suggestion}`"
+                )
+            return (
+                f"`{problem.name}` does not exist in Keras 3; did you mean `{problem.suggestion}`?"
+            )
+        text = f"`{problem.name}` does not exist in Keras 3: `{parent}` has no `{bad}`"
+        if problem.candidates:
+            text += "; close names: " + ", ".join(f"`{c}`" for c in problem.candidates)
+        return text
+
+    @staticmethod
+    def fix(ref: AttributeRef, problem: Unknown, start: int) -> Fix | None:
+        if problem.suggestion is None or ref.imported or not isinstance(ref.node, cst.Attribute):
+            return None
+        parts = problem.name.split(".")
+        new_parts = problem.suggestion.split(".")
+        if new_parts[:start] != parts[:start]:
+            return None
+        written = ref.raw.split(".")
+        keep = len(written) - (len(parts) - start)
+        if keep < 1:
+            return None
+        replacement = cst.parse_expression(".".join([*written[:keep], *new_parts[start:]]))
+        replacement = replacement.with_changes(lpar=ref.node.lpar, rpar=ref.node.rpar)
+        return Fix(
+            Applicability.SAFE, f"use `{problem.suggestion}`", (Edit(ref.node, replacement),)
+        )

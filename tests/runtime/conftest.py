@@ -1,0 +1,50 @@
+"""Helpers for the runtime tests: `kerascheck run` in a real subprocess, with small thread pools."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures" / "runtime"
+# Two cores: one thread per pool keeps two children (the reproducibility run) from thrashing.
+ENV = {
+    "NO_COLOR": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "OMP_NUM_THREADS": "1",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "PYTHONPATH": str(ROOT),
+}
+
+
+def kerascheck_run(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kerascheck", "run", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
+        timeout=timeout,
+    )
+
+
+def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict[str, Any]]:
+    """Exit code and the one JSON object printed on stdout."""
+    done = kerascheck_run(*args, "--format", "json", cwd=cwd)
+    assert done.stdout.strip(), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def codes(report: dict[str, Any]) -> set[str]:
+    return {d["code"] for d in report["diagnostics"]}
+
+
+def fixture(name: str) -> str:
+    return str(FIXTURES / name)

@@ -1,0 +1,133 @@
+"""`kerascheck run` on the runtime fixtures: real Keras in child processes, findings and exits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import codes, fixture, kerascheck_run, run_json
+
+pytestmark = pytest.mark.runtime
+
+
+def test_seeded_wide_and_deep_is_reproducible_and_saves_nothing_here(tmp_path: Path) -> None:
+    exit_code, report = run_json(fixture("wide_deep_seeded.py"), "--", "5", cwd=tmp_path)
+    assert exit_code == 0, report
+    assert report["diagnostics"] == [] and report["errors"] == []
+    (model,) = report["runtime"][0]["models"]
+    assert model["reproducibility"]["verdict"] == "identical"
+    assert model["params"] == 1207
+    fit = model["stats"]["fits"][0]
+    assert (fit["epochs_requested"], fit["epochs_capped"]) == (5, 2)
+    dense = next(layer for layer in model["layers"] if layer["name"] == "dense")
+    assert dense["location"]["line"] == 20
+    # ModelCheckpoint and model.save wrote into kerascheck's temporary folder only.
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_partial_seed_is_not_reproducible() -> None:
+    exit_code, report = run_json(fixture("wide_deep_partial_seed.py"))
+    assert exit_code == 1
+    (finding,) = report["diagnostics"]
+    assert finding["code"] == "KR001" and finding["name"] == "non-reproducible-training"
+    assert "partial seed" in finding["message"]
+    assert "already at initialization" in finding["message"]
+    assert finding["line"] == 22  # the first Dense, whose weights differ first
+    verdict = report["runtime"][0]["models"][0]["reproducibility"]
+    assert verdict["verdict"] == "differs" and verdict["differed_at_init"]
+
+
+def test_selu_with_lecun_normal_keeps_its_band() -> None:
+    exit_code, report = run_json(fixture("selu_lecun.py"), "--no-repro")
+    assert "KR002" not in codes(report), report["diagnostics"]
+    stats = report["runtime"][0]["models"][0]["stats"]["selu_standardized_input"]
+    selu = [e for e in stats["init"] if e["activation"] == "selu"]
+    assert len(selu) == 51
+    assert all(abs(e["mean"]) <= 0.15 and 0.85 <= e["std"] <= 1.15 for e in selu)
+    assert len(stats["fit"]) == len(stats["init"])
+    assert exit_code == (1 if report["diagnostics"] else 0)
+
+
+@pytest.mark.parametrize(
+    ("script", "cause"), [("selu_he.py", "HeNormal"), ("selu_dropout.py", "plain Dropout")]
+)
+def test_selu_drift_is_reported(script: str, cause: str) -> None:
+    exit_code, report = run_json(fixture(script), "--no-repro")
+    assert exit_code == 1
+    (drift,) = [d for d in report["diagnostics"] if d["code"] == "KR002"]
+    assert cause in drift["message"]
+    assert drift["path"].endswith(script) and drift["line"] in (16, 19)
+
+
+def test_nan_loss_names_the_step() -> None:
+    exit_code, report = run_json(fixture("nan_loss.py"), "--no-repro")
+    assert exit_code == 1
+    (finding,) = [d for d in report["diagnostics"] if d["code"] == "KR003"]
+    assert "step" in finding["message"] and finding["severity"] == "error"
+
+
+def test_dead_relu_units() -> None:
+    exit_code, report = run_json(fixture("dead_relu.py"), "--no-repro")
+    assert exit_code == 1
+    (dead,) = [d for d in report["diagnostics"] if d["code"] == "KR004"]
+    assert dead["line"] == 16 and "100%" in dead["message"] and "-10" in dead["message"]
+
+
+def test_out_of_range_sparse_labels() -> None:
+    exit_code, report = run_json(fixture("bad_sparse_labels.py"), "--no-repro")
+    assert exit_code == 1
+    (labels,) = [d for d in report["diagnostics"] if d["code"] == "KR007"]
+    assert labels["line"] == 20 and "[1, 10]" in labels["message"]
+    # The fit itself fails on them too, reported with the user's own line.
+    (error,) = report["errors"]
+    assert error["line"] == 20 and "label value of 10" in error["message"]
+
+
+def test_factory_target_gets_synthetic_data() -> None:
+    exit_code, report = run_json(fixture("factory.py") + ":build_model", "--no-repro")
+    assert exit_code == 0, report
+    (model,) = report["runtime"][0]["models"]
+    assert [layer["class"] for layer in model["layers"]] == ["keras.layers.Dense"] * 3
+    assert model["stats"]["labels"][0]["loss"] == "categorical_crossentropy"
+    assert model["stats"]["labels"][0]["problem"] is None
+
+
+def test_uncompiled_factory_needs_loss_and_optimizer() -> None:
+    target = fixture("factory.py") + ":build_uncompiled"
+    exit_code, report = run_json(target, "--no-repro")
+    assert exit_code == 2 and "--loss" in report["errors"][0]["message"]
+    exit_code, report = run_json(target, "--no-repro", "--loss", "mse", "--optimizer", "adam")
+    assert report["errors"] == [] and len(report["runtime"][0]["models"]) == 1
+
+
+def test_notebook_cells_run_in_order_with_magics_skipped() -> None:
+    exit_code, report = run_json(fixture("runtime_nb.ipynb"), "--no-repro")
+    assert exit_code == 1
+    (saturated,) = [d for d in report["diagnostics"] if d["code"] == "KR009"]
+    assert (saturated["cell"], saturated["line"]) == (5, 3)
+
+
+def test_script_that_raises_reports_its_own_frames() -> None:
+    exit_code, report = run_json(fixture("raises.py"), "--no-repro")
+    assert exit_code == 1
+    (error,) = report["errors"]
+    assert error["path"].endswith("raises.py") and error["line"] == 9
+    assert "IndexError" in error["message"] and "raises.py:13" in error["message"]
+
+
+def test_timeout_stops_the_script() -> None:
+    done = kerascheck_run(fixture("sleeps.py"), "--no-repro", "--timeout", "3")
+    assert done.returncode == 1
+    assert "--timeout" in done.stdout
+
+
+def test_a_child_that_dies_is_a_clear_error() -> None:
+    exit_code, report = run_json(fixture("dies.py"), "--no-repro")
+    assert exit_code == 1
+    assert "without a report" in report["errors"][0]["message"]
+
+
+def test_missing_target_is_a_usage_error() -> None:
+    done = kerascheck_run("no_such_script.py")
+    assert done.returncode == 2 and "no such file" in done.stderr

@@ -1,0 +1,48 @@
+"""Fast pieces of the runtime checker that need no Keras: targets, notebooks, the static path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kerascheck.runtime.targets import UsageError, notebook_cells, parse_target
+
+from .conftest import ROOT, fixture
+
+
+def test_targets_are_told_apart() -> None:
+    assert parse_target(fixture("nan_loss.py")).kind == "script"
+    assert parse_target(fixture("runtime_nb.ipynb")).kind == "notebook"
+    made = parse_target(fixture("factory.py") + ":build_model")
+    assert (made.kind, made.attr) == ("factory", "build_model")
+    dotted = parse_target("package.module:factory")
+    assert (dotted.module, dotted.attr) == ("package.module", "factory")
+    with pytest.raises(UsageError):
+        parse_target("missing.py")
+
+
+def test_notebook_magics_are_blanked_and_cell_magics_skipped(tmp_path: Path) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": "# title"},
+            {"cell_type": "code", "source": ["%%bash\n", "ls"]},
+            {"cell_type": "code", "source": ["x = 1\n", "if x:\n", "    !ls\n", "%time y = 2"]},
+        ]
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert notebook_cells(str(path)) == [(3, "x = 1\nif x:\n    pass\npass")]
+
+
+def test_the_static_path_never_imports_the_runtime() -> None:
+    code = (
+        "import sys, kerascheck.cli, kerascheck.api\n"
+        "heavy = [m for m in ('keras', 'tensorflow', 'numpy', 'kerascheck.runtime.backend')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

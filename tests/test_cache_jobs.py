@@ -1,0 +1,130 @@
+"""The result cache and parallel workers, through the CLI in real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_cli, run_json
+
+SELU_BAD = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
+CLEAN = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="relu")])\n'
+BROKEN = "import keras\ndef f(:\n"
+
+
+def make_tree(root: Path, count: int = 12) -> None:
+    for i in range(count):
+        folder = root / ("a" if i % 2 else "b") / f"d{i % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = BROKEN if i == 5 else CLEAN if i % 4 == 0 else SELU_BAD
+        # Distinct contents: identical files share one cache entry (the key is the content).
+        (folder / f"m{i:02d}.py").write_text(f"# file {i}\n{text}", encoding="utf-8")
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / ".kerascheck_cache").glob("v*/*/*.json"))
+
+
+def imports_of(*args: str, cwd: Path) -> str:
+    """The modules a CLI run imports, from `python -X importtime` (it writes to stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kerascheck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    return proc.stderr
+
+
+def test_jobs_give_the_same_sorted_output(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    one = run_cli("--isolated", "--no-cache", "--jobs", "1", "--format", "json", ".", cwd=tmp_path)
+    two = run_cli("--isolated", "--no-cache", "--jobs", "2", "--format", "json", ".", cwd=tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    report = json.loads(two.stdout)
+    paths = [d["path"] for d in report["diagnostics"]]
+    assert paths == sorted(paths) and len(paths) == 8
+    assert [e["path"] for e in report["errors"]] == ["a/d2/m05.py"]
+    assert report["files_checked"] == 12
+
+
+def test_workers_start_only_when_they_help(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    pooled = imports_of("--isolated", "--no-cache", "--jobs", "2", ".", cwd=tmp_path)
+    assert "concurrent.futures.process" in pooled
+    alone = imports_of("--isolated", "--no-cache", "--jobs", "1", ".", cwd=tmp_path)
+    assert "concurrent.futures.process" not in alone
+    single = imports_of("--isolated", "--jobs", "2", "a/d1/m01.py", cwd=tmp_path)
+    for heavy in ("concurrent.futures", "multiprocessing", "hashlib"):
+        assert f" {heavy}\n" not in single, heavy
+    assert not (tmp_path / ".kerascheck_cache").exists()
+
+
+def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    code, first = run_json("--isolated", ".", cwd=tmp_path)
+    stored = entries(tmp_path)
+    assert code == 1 and len(stored) == 12
+    assert (tmp_path / ".kerascheck_cache" / ".gitignore").read_text().strip().endswith("*")
+    code, second = run_json("--isolated", ".", cwd=tmp_path)
+    assert second == first
+    # Proof that the second run read the entries rather than re-checking: doctored entries
+    # show through. (Valid entries are trusted; only the key guards their identity.)
+    for entry in stored:
+        data = json.loads(entry.read_text())
+        for diag in data["diagnostics"]:
+            diag["message"] = "from the cache"
+        entry.write_text(json.dumps(data))
+    _, doctored = run_json("--isolated", ".", cwd=tmp_path)
+    assert {d["message"] for d in doctored["diagnostics"]} == {"from the cache"}
+    # --no-cache neither reads them...
+    _, fresh = run_json("--isolated", "--no-cache", ".", cwd=tmp_path)
+    assert fresh == first
+    # ...and other settings, or other content, never hit them.
+    _, other = run_json("--isolated", "--extend-select", "KC901", ".", cwd=tmp_path)
+    assert "from the cache" not in {d["message"] for d in other["diagnostics"]}
+    (tmp_path / "a" / "d1" / "m01.py").write_text(CLEAN, encoding="utf-8")
+    _, edited = run_json("--isolated", ".", cwd=tmp_path)
+    assert "a/d1/m01.py" not in {d["path"] for d in edited["diagnostics"]}
+    assert len(edited["diagnostics"]) == 7
+
+
+def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    _, first = run_json("--isolated", ".", cwd=tmp_path)
+    stored = entries(tmp_path)
+    stored[0].write_bytes(b"\x00not json")
+    stored[1].write_text("{}")
+    stored[2].write_text(stored[2].read_text()[:20])
+    stored[3].write_text(json.dumps({"key": stored[3].stem, "diagnostics": [{"line": "x"}]}))
+    proc = run_cli("--isolated", "--format", "json", ".", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout) == first
+    for entry in stored[:4]:
+        assert json.loads(entry.read_text())["key"] == entry.stem
+
+
+def test_clean_removes_the_cache(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    run_json("--isolated", ".", cwd=tmp_path)
+    assert (tmp_path / ".kerascheck_cache").is_dir()
+    proc = run_cli("clean", cwd=tmp_path)
+    assert proc.returncode == 0 and "Removed" in proc.stdout
+    assert not (tmp_path / ".kerascheck_cache").exists()
+    assert "No cache" in run_cli("clean", cwd=tmp_path).stdout
+
+
+def test_cache_lives_next_to_the_config(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    (tmp_path / "kerascheck.toml").write_text('ignore = ["KC2"]\n', encoding="utf-8")
+    run_json("--no-cache", ".", cwd=tmp_path)
+    assert not (tmp_path / ".kerascheck_cache").exists()
+    run_json(".", cwd=tmp_path / "a")
+    assert entries(tmp_path) and not (tmp_path / "a" / ".kerascheck_cache").exists()

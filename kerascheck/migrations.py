@@ -160,6 +160,12 @@ REMOVED_NAMES: dict[str, Removed] = {
         "tf.keras 2.0",
         "`GRU` uses the cuDNN kernel by itself when its arguments allow",
     ),
+    "keras.layers.experimental": Removed(
+        "keras.layers.experimental",
+        "the same layer directly under `keras.layers`",
+        "Keras 3.0",
+        "its preprocessing and experimental layers moved into `keras.layers`",
+    ),
     "keras.utils.multi_gpu_model": Removed(
         "keras.utils.multi_gpu_model",
         "`tf.distribute.MirroredStrategy` (or `keras.distribution` on JAX)",

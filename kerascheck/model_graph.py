@@ -49,11 +49,6 @@ def successors(model: Model, index: int) -> list[int]:
     return [j for j in model.successors(index) if certain(layer, model.layers[j])]
 
 
-def predecessors(model: Model, index: int) -> list[int]:
-    layer = model.layers[index]
-    return [j for j in model.predecessors(index) if certain(layer, model.layers[j])]
-
-
 def only_successor(model: Model, index: int) -> int | None:
     """The one layer this one feeds whenever it runs (not one in an `if` arm after it)."""
     following = model.successors(index)
@@ -75,26 +70,31 @@ def output_ids(file: FileModel) -> set[int]:
     return {id(m.layers[i]) for m in file.models for i in m.output_layers()}
 
 
-def ancestors(model: Model, index: int) -> set[int]:
+def _reachable(model: Model, index: int, forward: bool) -> set[int]:
+    # One pass over the edges, then a walk: O(edges), not O(layers x edges).
+    step: dict[int, list[int]] = {}
+    for a, b in model.edges:
+        src, dst = (a, b) if forward else (b, a)
+        if certain(model.layers[a], model.layers[b]):
+            step.setdefault(src, []).append(dst)
     seen: set[int] = set()
-    stack = predecessors(model, index)
+    stack = list(step.get(index, []))
     while stack:
         i = stack.pop()
         if i not in seen:
             seen.add(i)
-            stack.extend(predecessors(model, i))
+            stack.extend(step.get(i, []))
     return seen
+
+
+def ancestors(model: Model, index: int) -> set[int]:
+    """The layers whose output reaches this one."""
+    return _reachable(model, index, forward=False)
 
 
 def descendants(model: Model, index: int) -> set[int]:
-    seen: set[int] = set()
-    stack = successors(model, index)
-    while stack:
-        i = stack.pop()
-        if i not in seen:
-            seen.add(i)
-            stack.extend(successors(model, i))
-    return seen
+    """The layers this one's output reaches."""
+    return _reachable(model, index, forward=True)
 
 
 def selu_indices(model: Model) -> set[int]:

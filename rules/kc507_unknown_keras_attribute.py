@@ -141,7 +141,7 @@ class UnknownKerasAttribute(Rule):
         parts = problem.name.split(".")
         bad, parent = parts[problem.index], ".".join(parts[: problem.index])
         removed = problem.removed
-        if removed is not None:
+        if removed is not None and problem.suggestion is None:
             use = f"`{problem.candidates[0]}`" if problem.candidates else removed.replacement
             return (
                 f"`{problem.name}` does not exist in Keras 3 (gone since {removed.removed_in}; "

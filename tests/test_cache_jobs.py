@@ -128,3 +128,13 @@ def test_cache_lives_next_to_the_config(tmp_path: Path) -> None:
     assert not (tmp_path / ".kerascheck_cache").exists()
     run_json(".", cwd=tmp_path / "a")
     assert entries(tmp_path) and not (tmp_path / "a" / ".kerascheck_cache").exists()
+
+
+def test_identical_files_share_an_entry_but_keep_their_paths(tmp_path: Path) -> None:
+    for name in ("x/model.py", "y/model.py", "z.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(SELU_BAD, encoding="utf-8")
+    run_json("--isolated", ".", cwd=tmp_path)
+    assert len(entries(tmp_path)) == 1
+    _, warm = run_json("--isolated", ".", cwd=tmp_path)
+    assert [d["path"] for d in warm["diagnostics"]] == ["x/model.py", "y/model.py", "z.py"]

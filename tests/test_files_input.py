@@ -60,6 +60,7 @@ def test_respect_gitignore_can_be_turned_off(tmp_path: Path) -> None:
     write(tmp_path / "ignored.py")
     write(tmp_path / "kerascheck.toml", "respect-gitignore = false\n")
     code, report = run_json("--no-cache", ".", cwd=tmp_path)
+    assert code == 1
     assert [d["path"] for d in report["diagnostics"]] == ["ignored.py"]
 
 
@@ -72,6 +73,7 @@ def test_force_exclude_applies_to_explicit_paths(tmp_path: Path) -> None:
     assert checked("--force-exclude", *args, cwd=tmp_path) == ["app.py", "vendored/lib.py"]
     write(tmp_path / "kerascheck.toml", 'extend-exclude = ["vendored"]\nforce-exclude = true\n')
     code, report = run_json("--no-cache", *args, cwd=tmp_path)
+    assert code == 1
     assert [d["path"] for d in report["diagnostics"]] == ["app.py"]
     assert report["files_checked"] == 1
 

@@ -447,3 +447,30 @@ def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
         assert states["new"] >= 1 and states["old"] >= 1, states  # it did stop mid-run
         strays = [p for p in tree.rglob("*") if p.is_file() and not p.name.endswith(".py")]
         assert all(p.name.endswith(".kerascheck-tmp") for p in strays), strays
+
+
+def test_split_back_refuses_what_it_cannot_place_soundly() -> None:
+    from kerascheck.notebook import CodeCell
+    from kerascheck.notebook_fix import _Unmappable, split_back
+
+    cells = [CodeCell(1, ["a = 1\n", "b = 2\n"]), CodeCell(3, ["pass\n", "c = 3\n"])]
+    originals = {1: ["a = 1\r\n", "b = 2"], 3: ["%time x\n", "c = 3\n"]}
+    old = "a = 1\nb = 2\npass\nc = 3\n"
+    # One changed line per cell, CRLF kept for the CRLF cell; insertion after `b = 2`.
+    out, placed = split_back(cells, originals, old, "a = 1\nb = 20\nz = 0\npass\nc = 30\n")
+    assert out == {1: ["a = 1\r\n", "b = 20\r\n", "z = 0\r\n"], 3: ["%time x\n", "c = 30\n"]}
+    assert placed == [(1, 1), (1, 2), (1, 3), (3, 1), (3, 2)]
+    with pytest.raises(_Unmappable, match="two cells"):
+        split_back(cells, originals, old, "a = 1\nb = 2 + 3\n")
+    with pytest.raises(_Unmappable, match="IPython"):
+        split_back(cells, originals, old, "a = 1\nb = 2\nx = 1\nc = 3\n")
+
+
+def test_compact_and_crlf_notebook_json_keep_their_layout() -> None:
+    from kerascheck.notebook_fix import dump_like
+
+    notebook = {"cells": [], "metadata": {"title": "é"}}
+    compact = json.dumps(notebook, separators=(",", ":"), ensure_ascii=False)
+    assert dump_like(compact, notebook) == compact
+    escaped = json.dumps(notebook, indent=2) + "\n"
+    assert dump_like(escaped.replace("\n", "\r\n"), notebook) == escaped.replace("\n", "\r\n")

@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git"),
+]
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "kerascheck tests",
@@ -148,7 +151,7 @@ def test_kerascheck_hook_fails_on_bad_code_and_passes_once_fixed(
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "bad.py:4:47: KC501" in out, out
-    assert "good.py" not in out.split("kerascheck.", 1)[-1], out
+    assert "good.py:" not in out, out
 
     (project / "bad.py").write_text(FIXED, encoding="utf-8")
     proc = try_repo(hook_repo, pre_commit_home, project, "kerascheck", "bad.py", "good.py")

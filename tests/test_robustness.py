@@ -14,7 +14,7 @@ from conftest import run_cli
 
 from kerascheck import api
 from kerascheck.engine import Settings
-from kerascheck.rule import Invalid, Rule, RuleContext, all_rules
+from kerascheck.rule import Rule, RuleContext, all_rules
 from kerascheck.types import Finding, Severity
 
 # One line KC101 always reports: a SELU layer with the default initializer.
@@ -265,8 +265,6 @@ class ExplodesOnMarkedFiles(Rule):
     name = "explodes-on-marked-files"
     summary = "Test rule."
     severity = Severity.WARNING
-    VALID: list[str] = []
-    INVALID: list[Invalid] = []
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if "explode" in ctx.file.path:

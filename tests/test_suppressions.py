@@ -77,9 +77,7 @@ def test_ignore_noqa_shows_suppressed(tmp_path: Path) -> None:
     assert findings(tmp_path, source) == []
     assert findings(tmp_path, source, "--ignore-noqa") == [(2, "KC101")]
     # Nothing is judged unused while suppressions are switched off.
-    assert findings(tmp_path, source, "--ignore-noqa", "--extend-select", "KC901") == [
-        (2, "KC101")
-    ]
+    assert findings(tmp_path, source, "--ignore-noqa", "--extend-select", "KC901") == [(2, "KC101")]
 
 
 def test_kc901_is_off_by_default(tmp_path: Path) -> None:
@@ -101,9 +99,7 @@ def test_kc901_judges_only_what_it_can_know(tmp_path: Path) -> None:
         "# kerascheck: file-ignore[KC102]\n"  # unused file-level
     )
     (tmp_path / "m.py").write_text(source, encoding="utf-8")
-    code, report = run_json(
-        "--isolated", "--select", "KC101,KC102,KC901", "m.py", cwd=tmp_path
-    )
+    code, report = run_json("--isolated", "--select", "KC101,KC102,KC901", "m.py", cwd=tmp_path)
     assert code == 1
     got = [(d["line"], d["column"], d["code"]) for d in report["diagnostics"]]
     assert got == [(5, 8, "KC901"), (6, 8, "KC901"), (7, 8, "KC901"), (9, 1, "KC901")]

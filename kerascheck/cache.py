@@ -53,7 +53,7 @@ def settings_fingerprint(settings: Settings) -> str:
 
 
 class Cache:
-    """Entries are JSON files named by a blake2b key of (version, code, settings, kind, bytes)."""
+    """Entries are JSON files named by a blake2b key of (version, code, settings, path, bytes)."""
 
     def __init__(self, root: str) -> None:
         self.root = os.path.join(root, CACHE_DIR)
@@ -71,7 +71,8 @@ class Cache:
             fingerprint = self._fingerprints[id(settings)] = settings_fingerprint(settings)
         digest = blake2b(self._salt, digest_size=20)
         digest.update(fingerprint.encode())
-        digest.update(b"\0ipynb\0" if path.endswith(".ipynb") else b"\0py\0")
+        # The path too: a rule may one day read it, and a wrong hit would be silent.
+        digest.update(b"\0" + os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)
         return digest.hexdigest()
 
@@ -106,10 +107,13 @@ class Cache:
             pass  # a read-only tree still gets checked, only not cached
 
     def _mark_root(self) -> None:
+        """Keep the cache out of git and out of backups."""
         ignore = os.path.join(self.root, ".gitignore")
         if not os.path.exists(ignore):
             with open(ignore, "w", encoding="utf-8") as handle:
                 handle.write("# Created by kerascheck.\n*\n")
+            with open(os.path.join(self.root, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
+                handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# kerascheck cache\n")
 
 
 def _encode_diagnostic(d: Diagnostic) -> dict[str, Any]:

@@ -50,7 +50,6 @@ FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 
 
 @cli.command()
-@input_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--select", multiple=True, help="Codes, prefixes or names to enable (comma lists ok)."
@@ -67,6 +66,7 @@ FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a diff and write nothing.")
+@input_options
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],

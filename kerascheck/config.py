@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -73,7 +74,9 @@ def _toml_loads(text: str) -> dict[str, Any]:
         raise ValueError(str(exc)) from exc
 
 
+@functools.lru_cache(maxsize=64)
 def _read_toml(path: str) -> dict[str, Any]:
+    # Cached: a pyproject.toml is parsed once to see whether it is ours, then read for values.
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -165,12 +168,13 @@ def _rule_options(value: object, prefix: str, path: str) -> dict[str, dict[str, 
         if not isinstance(options, dict):
             raise ConfigError(f"{here} must be a table of options")
         for name, given in options.items():
-            _check_option(rule, name, given, f"`{prefix}rules.{token}.{name}` in {path}")
-        out.setdefault(rule.code, {}).update(options)
+            where_option = f"`{prefix}rules.{token}.{name}` in {path}"
+            out.setdefault(rule.code, {})[name] = _check_option(rule, name, given, where_option)
     return out
 
 
-def _check_option(rule: type[Rule], name: str, value: object, where: str) -> None:
+def _check_option(rule: type[Rule], name: str, value: object, where: str) -> Any:
+    """The value, validated against the type of the rule's default (an int is a float too)."""
     if name not in rule.options:
         known = ", ".join(sorted(rule.options)) or "none"
         raise ConfigError(f"unknown option {where} ({rule.code} options: {known})")
@@ -187,6 +191,9 @@ def _check_option(rule: type[Rule], name: str, value: object, where: str) -> Non
         )
     if not ok:
         raise ConfigError(f"{where} must be a {type(default).__name__}, not {value!r}")
+    if isinstance(default, float) and isinstance(value, int):
+        return float(value)
+    return value
 
 
 def config_in(folder: str) -> str | None:
@@ -212,6 +219,19 @@ def _mentions_us(pyproject: str) -> bool:
     return isinstance(tool, dict) and "kerascheck" in tool
 
 
+def relative_parts(root: str, path: str) -> tuple[str, ...]:
+    """The path's components below `root`; outside it, only its name (for name globs)."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive on Windows
+        return (os.path.basename(path),)
+    if rel == os.curdir:
+        return ()
+    if rel.startswith(os.pardir + os.sep) or rel == os.pardir or os.path.isabs(rel):
+        return (os.path.basename(path),)
+    return tuple(rel.split(os.sep))
+
+
 @dataclass(frozen=True)
 class Excluder:
     """The exclude globs of one configuration, relative to its folder."""
@@ -219,23 +239,14 @@ class Excluder:
     root: str
     globs: tuple[PathGlob, ...]
 
-    def _parts(self, path: str) -> tuple[str, ...]:
-        rel = os.path.relpath(os.path.abspath(path), self.root)
-        if rel == os.curdir:
-            return ()
-        if rel.startswith(os.pardir + os.sep) or rel == os.pardir or os.path.isabs(rel):
-            # Outside the config's folder only name globs can apply.
-            return (os.path.basename(path),)
-        return tuple(rel.split(os.sep))
-
     def excluded(self, path: str, is_dir: bool) -> bool:
         """For a walk: the path itself (its folders were already checked on the way down)."""
-        parts = self._parts(path)
+        parts = relative_parts(self.root, path)
         return any(g.matches(parts, is_dir) for g in self.globs)
 
     def excluded_with_parents(self, path: str) -> bool:
         """For a path given explicitly: the file or any folder above it."""
-        parts = self._parts(path)
+        parts = relative_parts(self.root, path)
         return any(g.matches_path_or_parent(parts, False) for g in self.globs)
 
 
@@ -255,7 +266,7 @@ class Resolved:
         """The settings for one file, after the per-file-ignores that match it."""
         if not self.config.per_file_ignores:
             return self.settings
-        parts = Excluder(self.config.root, ())._parts(path)
+        parts = relative_parts(self.config.root, path)
         dropped: set[str] = set()
         for glob, codes in self.config.per_file_ignores:
             if glob.matches_path_or_parent(parts, False):

@@ -5,9 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kerascheck.fix_files import FileFix, FixRun, fix_file, skipped_line, summary_line
 from kerascheck.types import RunResult
+
+if TYPE_CHECKING:
+    from kerascheck.config import Resolver
+    from kerascheck.runner import Request
 
 
 @dataclass
@@ -21,13 +26,11 @@ class FixOptions:
     stdin: bool = False
 
 
-def fix_run(request: object, resolver: object, options: FixOptions) -> RunResult:
+def fix_run(request: Request, resolver: Resolver, options: FixOptions) -> RunResult:
     """Like runner.run, but each file is fixed first; returns the findings left."""
-    from kerascheck.config import Resolver
     from kerascheck.files import collect
-    from kerascheck.runner import STDIN, MissingPaths, Request
+    from kerascheck.runner import STDIN, MissingPaths
 
-    assert isinstance(request, Request) and isinstance(resolver, Resolver)
     files, missing = collect([p for p in request.paths if p != STDIN], resolver)
     if missing:
         raise MissingPaths(missing)
@@ -43,15 +46,13 @@ def fix_run(request: object, resolver: object, options: FixOptions) -> RunResult
     return run.result
 
 
-def _fix_stdin(request: object, resolver: object, options: FixOptions) -> FileFix:
+def _fix_stdin(request: Request, resolver: Resolver, options: FixOptions) -> FileFix:
     """Standard input is fixed to standard output (as formatters do), never to a file."""
     import os
 
-    from kerascheck.config import Resolver
     from kerascheck.fix_files import fix_python
-    from kerascheck.runner import STDIN, Request
+    from kerascheck.runner import STDIN
 
-    assert isinstance(request, Request) and isinstance(resolver, Resolver)
     name = request.stdin_filename or STDIN
     resolved = resolver.for_path(request.stdin_filename or os.getcwd())
     settings = resolved.settings_for(name) if request.stdin_filename else resolved.settings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import difflib
 import io
@@ -126,9 +125,7 @@ def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> File
     outcome = fix_text(text, path, settings, unsafe)
     if not outcome.changed:
         return FileFix(path, outcome.result, skipped=outcome.skipped)
-    # `utf-8-sig` writes the BOM back; any other codec gives back the bytes it read.
-    if data.startswith(codecs.BOM_UTF8) and encoding == "utf-8":
-        encoding = "utf-8-sig"
+    # With a BOM the encoding is `utf-8-sig`, which writes it back.
     try:
         new = outcome.text.encode(encoding)
     except UnicodeEncodeError as exc:

@@ -11,6 +11,7 @@ fix skipped for overlapping one that did apply gets its turn in the next pass.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,8 @@ class _Group:
     fix: Fix
     diagnostics: list[Diagnostic]
     key: tuple[Any, ...]
+    # Ids of the nodes above its edited nodes: the only subtrees the transformer enters.
+    above: frozenset[int] = frozenset()
 
 
 def _code(node: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[Any]) -> str:
@@ -80,18 +83,45 @@ def _edit_key(edit: Edit) -> tuple[int, str]:
     return id(edit.node), _code(edit.replacement)
 
 
-def _target_ancestors(module: cst.Module, targets: set[int]) -> dict[int, frozenset[int]]:
-    """For each target node found in the module: the target nodes that contain it."""
-    found: dict[int, frozenset[int]] = {}
-    stack: list[tuple[cst.CSTNode, frozenset[int]]] = [(module, frozenset())]
+def _walk_targets(
+    module: cst.Module, targets: set[int]
+) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
+    """For each target node found in the module: (the targets that contain it, every node
+    on the way down to it). The second lets the transformer skip all other subtrees."""
+    inside: dict[int, frozenset[int]] = {}
+    paths: dict[int, frozenset[int]] = {}
+    path: list[int] = []
+    # (node, depth): the path is cut back to `depth` before the node is entered.
+    stack: list[tuple[cst.CSTNode, int]] = [(module, 0)]
     while stack:
-        node, above = stack.pop()
+        node, depth = stack.pop()
+        del path[depth:]
         key = id(node)
         if key in targets:
-            found[key] = above
-            above = above | {key}
-        stack.extend((child, above) for child in node.children)
-    return found
+            paths[key] = frozenset(path)
+            inside[key] = frozenset(a for a in path if a in targets)
+        path.append(key)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return inside, paths
+
+
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children, read from its fields: libcst's `children` runs a visitor per node,
+    which costs more than the whole rest of fixing on a large file."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    out: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            out.append(value)
+        elif isinstance(value, (tuple, list)):
+            out.extend(v for v in value if isinstance(v, cst.CSTNode))
+    return out
 
 
 def _where(d: Diagnostic) -> str:
@@ -110,7 +140,7 @@ def plan(
     if not candidates:
         return [], []
     targets = {id(e.node) for d in candidates if d.fix for e in d.fix.edits}
-    ancestors = _target_ancestors(module, targets) if targets else {}
+    ancestors, paths = _walk_targets(module, targets) if targets else ({}, {})
     groups: list[_Group] = []
     by_key: dict[tuple[Any, ...], _Group] = {}
     owner: dict[int, Diagnostic] = {}  # edited node -> the finding whose fix edits it
@@ -132,7 +162,8 @@ def plan(
             continue
         for edit in fix.edits:
             owner[id(edit.node)] = d
-        group = _Group(fix, [d], key)
+        above = frozenset().union(*(paths[id(e.node)] for e in fix.edits))
+        group = _Group(fix, [d], key, above)
         by_key[key] = group
         groups.append(group)
     return groups, skipped
@@ -164,14 +195,20 @@ def _conflict(
 
 
 class _Replace(cst.CSTTransformer):
-    """Replace nodes by identity; a replaced node's children are never visited."""
+    """Replace nodes by identity, entering only the subtrees that hold one.
 
-    def __init__(self, edits: dict[int, Edit]) -> None:
+    A replaced node's children are never visited, so its replacement (built by the rule from
+    the original node) is returned as it is.
+    """
+
+    def __init__(self, edits: dict[int, Edit], above: frozenset[int]) -> None:
         super().__init__()
         self.edits = edits
+        self.above = above
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        return id(node) not in self.edits
+        key = id(node)
+        return key in self.above and key not in self.edits
 
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
@@ -185,7 +222,8 @@ def _render(module: cst.Module, groups: Sequence[_Group]) -> tuple[str | None, s
     edits = {id(e.node): e for g in groups for e in g.fix.edits}
     imports = [line for g in groups for line in g.fix.imports]
     try:
-        fixed = module.visit(_Replace(edits)) if edits else module
+        above = frozenset().union(*(g.above for g in groups))
+        fixed = module.visit(_Replace(edits, above)) if edits else module
         if imports:
             fixed = fix_imports.add_imports(fixed, imports)
         code = fixed.code

@@ -129,7 +129,7 @@ FIT_ARGUMENTS: dict[str, Removed] = {
     "nb_epoch": Removed(
         "nb_epoch",
         "epochs",
-        "Keras 2.0",
+        "Keras 3.0 (renamed `epochs` in Keras 2.0)",
         "Keras 3's fit raises TypeError on it",
         fix="safe",
     ),

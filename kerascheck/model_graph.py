@@ -1,8 +1,10 @@
-"""Questions several rules ask of a model's layer graph: certain links, hidden layers, paths."""
+"""Questions several rules ask of a model's layer graph: certain links, outputs, paths."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from typing import Any
 
 from kerascheck import keras_facts as facts
 from kerascheck.types import FileModel, Layer, Model
@@ -151,3 +153,48 @@ def activated_layers(file: FileModel) -> Iterator[tuple[Layer, str]]:
             act = facts.own_activation(layer)
             if isinstance(act, str):
                 yield layer, act
+
+
+def _flat_width(shape: Any, flatten: bool) -> int | None:
+    if not isinstance(shape, list | tuple) or not shape:
+        return None
+    if not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+        return None
+    if len(shape) == 1 or flatten:
+        return math.prod(shape)
+    return None
+
+
+def declared_input_width(layer: Layer) -> int | None:
+    """The feature count a first layer declares: `Input(shape=(8,))`, `input_dim=8`,
+    `input_shape=(8,)`, or `Flatten(input_shape=[28, 28])` (784)."""
+    if layer.cls == "keras.Input":
+        return _flat_width(layer.arg("shape", 0, None), False)
+    dim = layer.arg("input_dim", None, None)
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        return dim
+    return _flat_width(layer.arg("input_shape", None, None), layer.short == "Flatten")
+
+
+def input_width(model: Model) -> int | None:
+    """The number of input features, when the model has one flat input of known size."""
+    if model.kind == "sequential":
+        return declared_input_width(model.layers[0]) if model.layers else None
+    if len(model.inputs) != 1:
+        return None
+    return declared_input_width(model.layers[model.inputs[0]])
+
+
+def incoming_width(model: Model, index: int) -> int | None:
+    """The width of the vector a layer receives, when it is known."""
+    declared = declared_input_width(model.layers[index])
+    if declared is not None:
+        return declared
+    before = only_predecessor(model, index)
+    if before is None:
+        return None
+    layer = model.layers[before]
+    if layer.cls == "keras.Input":
+        return declared_input_width(layer)
+    width = facts.units(layer) if facts.is_dense(layer) else None
+    return width if isinstance(width, int) else None

@@ -114,9 +114,16 @@ def split_back(
             owners = {where[i][0] for i in range(i1, i2)}
             if len(owners) != 1:
                 raise _Unmappable("a fix changes lines of two cells at once")
-            if not all(is_python(i) for i in range(i1, i2)):
-                raise _Unmappable("a fix changes a line that is IPython syntax")
             cell = owners.pop()
+            if not all(is_python(i) for i in range(i1, i2)):
+                if i2 - i1 != j2 - j1:
+                    raise _Unmappable("a fix changes a line that is IPython syntax")
+                # `%time stmt` was read as `pass; stmt`: a fix of `stmt` keeps the magic.
+                ending = _ending(originals[cell])
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                    line = _restore_magic(old_lines[i], original(i), new_lines[j])
+                    put(cell, line.rstrip("\r\n") + ending)
+                continue
         else:
             neighbours = [i for i in (i1 - 1, i1) if 0 <= i < len(old_lines) and is_python(i)]
             if not neighbours:
@@ -126,6 +133,24 @@ def split_back(
         for j in range(j1, j2):
             put(cell, new_lines[j].rstrip("\r\n") + ending)
     return out, placed
+
+
+def _restore_magic(masked: str, original: str, new: str) -> str:
+    """The new line with the magic put back, when only the statement after it changed."""
+    masked, original, new = (x.rstrip("\r\n") for x in (masked, original, new))
+    if masked == original:
+        return new
+    common = 0
+    while common < min(len(masked), len(original)) and masked[-1 - common] == original[-1 - common]:
+        common += 1
+    cut = len(masked) - common
+    if (
+        masked[:cut].strip() != "pass;"
+        or not masked[cut:].strip()
+        or not new.startswith(masked[:cut])
+    ):
+        raise _Unmappable("a fix changes a line that is IPython syntax")
+    return original[: len(original) - common] + new[cut:]
 
 
 def _cell_text(old: list[str], new: list[str]) -> str:

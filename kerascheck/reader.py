@@ -447,10 +447,7 @@ class _Reader:
             except ValueError:
                 return UNKNOWN
         if isinstance(node, cst.SimpleString):
-            try:
-                return ast.literal_eval(node.value)
-            except (ValueError, SyntaxError):
-                return UNKNOWN
+            return _string_value(node.value)
         if isinstance(node, cst.ConcatenatedString):
             left, right = self.expr(node.left), self.expr(node.right)
             if isinstance(left, str) and isinstance(right, str):
@@ -962,6 +959,19 @@ def _producers(value: Any) -> list[Layer] | None:
 
 def _looks_like_keras(receiver: Any) -> bool:
     return isinstance(receiver, CallValue) and is_keras(receiver.callee)
+
+
+def _string_value(literal: str) -> Any:
+    """The value of a string literal; the common plain ones without compiling them."""
+    quote = literal[0]
+    if quote in "'\"" and "\\" not in literal and "\r" not in literal:
+        # No prefix, no escapes, no newlines to normalise: the text between the quotes.
+        size = 3 if literal.startswith(quote * 3) and len(literal) >= 6 else 1
+        return literal[size:-size]
+    try:
+        return ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return UNKNOWN
 
 
 def _is_number(value: Any) -> bool:

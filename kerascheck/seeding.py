@@ -44,18 +44,17 @@ def unknown_seeding(file: FileModel) -> bool:
 
 def reachable_calls(file: FileModel) -> list[CallSite]:
     """Calls that run when the file runs: at module level or in functions called from there."""
+    callees: dict[str | None, set[str]] = {}
+    for call in file.calls:
+        if call.raw in file.user_functions:
+            callees.setdefault(call.in_function, set()).add(call.raw)
     reached: set[str | None] = {None}
-    changed = True
-    while changed:
-        changed = False
-        for call in file.calls:
-            if (
-                call.in_function in reached
-                and call.raw in file.user_functions
-                and call.raw not in reached
-            ):
-                reached.add(call.raw)
-                changed = True
+    pending: list[str | None] = [None]
+    while pending:
+        for name in callees.get(pending.pop(), ()):
+            if name not in reached:
+                reached.add(name)
+                pending.append(name)
     return [c for c in file.calls if c.in_function in reached]
 
 

@@ -13,8 +13,8 @@ from kerascheck.types import Diagnostic, FileResult, Severity
 UNUSED_CODE = "KC901"
 UNUSED_NAME = "unused-suppression"
 
-# Cheap gate: most files hold no suppression at all, and then nothing is tokenized.
-_MAYBE = re.compile(r"noqa|kerascheck\s*:", re.IGNORECASE)
+# Cheap gate (plain substring tests): most files hold no suppression, and are not tokenized.
+_GATE = ("noqa", "NOQA", "NoQA", "Noqa", "kerascheck")
 _NOQA = re.compile(r"#\s*noqa\b(?P<colon>\s*:\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.I)
 _OURS = re.compile(
     r"#\s*kerascheck\s*:\s*(?P<kind>file-ignore|ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.I
@@ -105,7 +105,7 @@ def _tokens(raw: str, ours: bool) -> tuple[dict[str, frozenset[str]], list[str]]
 
 def scan(text: str) -> Scan | None:
     """The suppression comments of a source, or None when it has none (the common case)."""
-    if not _MAYBE.search(text):
+    if not any(word in text for word in _GATE):
         return None
     comments, statements = _comments(text)
     directives: list[Directive] = []
@@ -144,7 +144,7 @@ def _candidate_lines(d: Diagnostic, statements: dict[int, tuple[int, int]]) -> l
 
 def apply(text: str, result: FileResult, enabled: frozenset[str], ignore_noqa: bool) -> None:
     """Move suppressed diagnostics to `result.suppressed`; add KC901 for unused directives."""
-    if ignore_noqa:
+    if ignore_noqa or (not result.diagnostics and UNUSED_CODE not in enabled):
         return
     found = scan(text)
     if found is None:

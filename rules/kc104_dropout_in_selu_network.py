@@ -10,7 +10,7 @@ from kerascheck import model_graph as graph
 from kerascheck.fix_imports import module_bindings
 from kerascheck.names import canonical, dotted_name
 from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Edit, Finding, Fix, Layer, Severity
+from kerascheck.types import Applicability, Edit, FileModel, Finding, Fix, Layer, Severity
 
 DROPOUT = "keras.layers.Dropout"
 ALPHA = "AlphaDropout"
@@ -30,10 +30,12 @@ def alpha_spelling(module: cst.Module, raw: str) -> str | None:
     return None
 
 
-def alpha_fix(module: cst.Module, layer: Layer) -> Fix | None:
-    # Where the class is named: the call itself, or the partial() that made the factory.
+def alpha_fix(file: FileModel, layer: Layer, reported: list[Layer]) -> Fix | None:
+    # Where the class is named: the call itself, or the partial() that made the factory,
+    # which is only changed when every layer it makes is in a SELU network.
     if layer.factory is not None:
-        if not layer.factory.args:
+        made = [other for other in file.layers if other.factory is layer.factory]
+        if not layer.factory.args or not all(other in reported for other in made):
             return None
         spot = layer.factory.args[0].value
     elif isinstance(layer.node, cst.Call):
@@ -42,7 +44,7 @@ def alpha_fix(module: cst.Module, layer: Layer) -> Fix | None:
         return None
     if dotted_name(spot) != layer.raw:
         return None  # named through a variable (`D = keras.layers.Dropout`): leave it
-    spelling = alpha_spelling(module, layer.raw)
+    spelling = alpha_spelling(file.module, layer.raw)
     if spelling is None:
         return None
     return Fix(
@@ -90,7 +92,8 @@ class DropoutInSeluNetwork(Rule):
     Unsafe: AlphaDropout regularises differently, so the trained model changes (rates of
     0.05 to 0.1 are usual for it). The fix keeps the module prefix the file used
     (`tf.keras.layers.Dropout` becomes `tf.keras.layers.AlphaDropout`); for a bare
-    `Dropout` it is offered only when `AlphaDropout` is imported as well.
+    `Dropout` it is offered only when `AlphaDropout` is imported as well. A
+    `functools.partial` factory is changed only when every layer it makes is reported.
     """
 
     code = "KC104"
@@ -183,6 +186,23 @@ class DropoutInSeluNetwork(Rule):
             model.add(tf.keras.layers.Dense(10, activation="softmax"))
             """,
         ),
+        Invalid(
+            """
+            from functools import partial
+            from tensorflow import keras
+            Drop = partial(keras.layers.Dropout, rate=0.1)
+            SeluDense = partial(keras.layers.Dense, activation="selu", kernel_initializer="lecun_normal")
+            model = keras.Sequential([SeluDense(100), Drop(), SeluDense(100), Drop(), keras.layers.Dense(1)])
+            """,
+            lines=(6,),
+            fixed="""
+            from functools import partial
+            from tensorflow import keras
+            Drop = partial(keras.layers.AlphaDropout, rate=0.1)
+            SeluDense = partial(keras.layers.Dense, activation="selu", kernel_initializer="lecun_normal")
+            model = keras.Sequential([SeluDense(100), Drop(), SeluDense(100), Drop(), keras.layers.Dense(1)])
+            """,
+        ),
         # A bare Dropout is fixed only when AlphaDropout is imported too.
         Invalid(
             """
@@ -231,14 +251,18 @@ class DropoutInSeluNetwork(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        reported: list[Layer] = []
         for model in ctx.file.models:
-            if not graph.is_selu_network(model):
-                continue
-            for layer in model.layers:
-                if layer.cls == DROPOUT and graph.built(layer):
-                    yield self.finding(
-                        layer.node,
-                        "plain `Dropout` in a SELU network breaks self-normalisation (dropped "
-                        "units become 0, not SELU's saturation value); use AlphaDropout",
-                        alpha_fix(ctx.file.module, layer),
-                    )
+            if graph.is_selu_network(model):
+                reported += [
+                    layer
+                    for layer in model.layers
+                    if layer.cls == DROPOUT and graph.built(layer) and layer not in reported
+                ]
+        for layer in reported:
+            yield self.finding(
+                layer.node,
+                "plain `Dropout` in a SELU network breaks self-normalisation (dropped "
+                "units become 0, not SELU's saturation value); use AlphaDropout",
+                alpha_fix(ctx.file, layer, reported),
+            )

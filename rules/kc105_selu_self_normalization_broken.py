@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from kerascheck import keras_facts as facts
 from kerascheck import model_graph as graph
 from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Severity
+from kerascheck.types import Finding, Severity, is_unknown
 
 # Arguments that change a SELU layer's weights away from what self-normalisation assumes.
 WEIGHT_ARGUMENTS = ("kernel_regularizer", "kernel_constraint")
@@ -93,13 +93,16 @@ class SeluSelfNormalizationBroken(Rule):
         outputs = tf.keras.layers.Dense(1)(x)
         model = tf.keras.Model(inputs, outputs)
         """,
-        # Trap: `kernel_regularizer=None` is no regulariser.
+        # Trap: `kernel_regularizer=None` is no regulariser, and one read from a variable
+        # may be None too.
         """
         from keras.layers import Dense
         from keras import Sequential
         model = Sequential([
             Dense(64, activation="selu", kernel_initializer="lecun_normal",
                   kernel_regularizer=None),
+            Dense(64, activation="selu", kernel_initializer="lecun_normal",
+                  kernel_constraint=config.constraint),
             Dense(1),
         ])
         """,
@@ -166,8 +169,8 @@ class SeluSelfNormalizationBroken(Rule):
                     )
                 if index in selu:
                     for argument in WEIGHT_ARGUMENTS:
-                        value = layer.arg(argument, None, None)
-                        if argument in layer.kwargs and value is not None:
+                        value = layer.kwargs.get(argument)
+                        if value is not None and not is_unknown(value):
                             yield self.finding(
                                 layer.node,
                                 f"`{argument}` on a SELU layer pulls its weights away from "

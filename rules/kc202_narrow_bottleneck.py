@@ -33,35 +33,6 @@ def classifier_head(model: Model, index: int) -> tuple[int, int] | None:
     return index, classes
 
 
-def _width(shape: Any, flatten: bool) -> int | None:
-    if not isinstance(shape, list | tuple) or not shape:
-        return None
-    if not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
-        return None
-    if len(shape) == 1 or flatten:
-        return math.prod(shape)
-    return None
-
-
-def input_width(model: Model) -> int | None:
-    """The number of input features, when the model has one flat input of known size."""
-    if model.kind == "sequential":
-        if not model.layers:
-            return None
-        first = model.layers[0]
-        if first.cls == "keras.Input":
-            return _width(first.arg("shape", 0, None), False)
-        flatten = first.short == "Flatten"
-        dim = first.arg("input_dim", None, None)
-        if isinstance(dim, int) and not isinstance(dim, bool):
-            return dim
-        return _width(first.arg("input_shape", None, None), flatten)
-    if len(model.inputs) != 1:
-        return None
-    layer = model.layers[model.inputs[0]]
-    return _width(layer.arg("shape", 0, None), False) if layer.cls == "keras.Input" else None
-
-
 def reaches(model: Model, start: int, target: int) -> bool:
     """The start layer's output goes to the target along one chain of width-keeping layers."""
     index = start
@@ -225,7 +196,7 @@ class NarrowBottleneck(Rule):
     def narrow_layers(
         self, model: Model, head: int, classes: int, ratio: float
     ) -> Iterator[Finding]:
-        features = input_width(model)
+        features = graph.input_width(model)
         for index in sorted(graph.ancestors(model, head)):
             layer: Layer = model.layers[index]
             if not facts.is_dense(layer) or not graph.built(layer):

@@ -19,17 +19,19 @@ class StackedLinearLayers(Rule):
 
     ## What it does
     Reports a Dense layer with no activation (none given, `None` or `"linear"`) whose
-    output goes straight into another Dense layer that is no wider, with no activation,
-    BatchNormalization or Dropout layer between them. A Dense layer without activation
-    repeated in a loop of two or more turns is reported too. A linear layer narrower than
-    the next one is a deliberate low-rank factorisation (an autoencoder's linear code) and
-    is not reported; neither are layers of unknown width.
+    output goes straight into another Dense layer, with no activation, BatchNormalization
+    or Dropout layer between them. A Dense layer without activation repeated in a loop of
+    two or more turns is reported too. A linear layer narrower than both its input and the
+    next layer is a deliberate low-rank factorisation (an autoencoder's linear code) and is
+    not reported, nor is one whose input width is unknown while it is narrower than the
+    next layer; layers of unknown width are never reported.
 
     ## Why is this bad?
     Two affine maps in a row are one affine map: `W2 (W1 x + b1) + b2` is `W x + b`. When
     the first layer is at least as wide as the second, the pair can express nothing a
     single Dense layer could not, so its parameters and compute are wasted and the depth
-    is an illusion. Usually an `activation=` was forgotten.
+    is an illusion; the same holds when it is no narrower than its own input. Usually an
+    `activation=` was forgotten.
 
     ## Example
     ```python
@@ -121,6 +123,19 @@ class StackedLinearLayers(Rule):
             """,
             lines=(4,),
         ),
+        # Narrower than the next layer but no narrower than its 2 input features: the
+        # pair is still one linear map.
+        Invalid(
+            """
+            from tensorflow.keras.models import Sequential
+            from tensorflow.keras.layers import Dense
+            model = Sequential()
+            model.add(Dense(4, input_dim=2))
+            model.add(Dense(8))
+            model.add(Dense(1))
+            """,
+            lines=(5, 6),
+        ),
         Invalid(
             """
             from functools import partial
@@ -150,10 +165,16 @@ class StackedLinearLayers(Rule):
             if following is None or not facts.is_dense(following):
                 continue
             next_width = facts.units(following)
-            if isinstance(next_width, int) and width >= next_width:
-                yield self.finding(
-                    layer.node,
-                    f"`{layer.short}({width})` has no activation and feeds "
-                    f"`{following.short}({next_width})` directly: together they are one linear "
-                    "map; add an activation or drop one of them",
-                )
+            if not isinstance(next_width, int):
+                continue
+            if width < next_width:
+                # Narrower than what comes in and what goes out: a low-rank code on purpose.
+                incoming = graph.incoming_width(model, index)
+                if incoming is None or incoming > width:
+                    continue
+            yield self.finding(
+                layer.node,
+                f"`{layer.short}({width})` has no activation and feeds "
+                f"`{following.short}({next_width})` directly: together they are one linear "
+                "map; add an activation or drop one of them",
+            )

@@ -64,7 +64,8 @@ class LossActivationMismatch(Rule):
     - a probability loss without `from_logits=True` on an output Dense layer with no
       activation.
 
-    Unknown losses, activations and outputs are not reported.
+    Unknown losses, activations and outputs are not reported, nor outputs made in one
+    arm of an `if`/`else` whose other arm makes another layer.
 
     ## Why is this bad?
     Each crossentropy assumes a specific kind of prediction. Softmax units compete and sum
@@ -122,6 +123,17 @@ class LossActivationMismatch(Rule):
         model = keras.Model(x, [value, label])
         model.compile(loss=["mse", "binary_crossentropy"])
         """,
+        # Trap: which output layer runs depends on the branch taken.
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,))])
+        if multi_label:
+            model.add(keras.layers.Dense(5, activation="sigmoid"))
+        else:
+            model.add(keras.layers.Dense(5, activation="softmax"))
+        model.compile(loss="binary_crossentropy" if multi_label else "categorical_crossentropy")
+        model.compile(loss="binary_crossentropy")
+        """,
         # Trap: a sigmoid with one unit and binary crossentropy is right; an unknown
         # activation or loss is never guessed.
         """
@@ -162,6 +174,16 @@ class LossActivationMismatch(Rule):
         ),
         Invalid(
             """
+            import keras
+            if __name__ == "__main__":
+                model = keras.Sequential([keras.Input(shape=(4,))])
+                model.add(keras.layers.Dense(3))
+                model.compile(loss="sparse_categorical_crossentropy")
+            """,
+            lines=(6,),
+        ),
+        Invalid(
+            """
             from tensorflow import keras
             inputs = keras.Input(shape=(8,))
             price = keras.layers.Dense(1, name="price")(inputs)
@@ -186,6 +208,8 @@ class LossActivationMismatch(Rule):
                 for index, loss in zip(outputs, losses, strict=True):
                     name, from_logits = facts.normalize_loss(loss)
                     layer = model.layers[index]
+                    if facts.has_alternative(layer, ctx.file.layers):
+                        continue
                     reason = mismatch(
                         name,
                         from_logits,

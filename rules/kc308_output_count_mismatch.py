@@ -10,12 +10,16 @@ from kerascheck.arguments import argument_node
 from kerascheck.rule import Invalid, Rule, RuleContext
 from kerascheck.types import Compile, Finding, Severity
 
-_CONSEQUENCE = {
-    "loss": "extra losses make fit fail, and with too few some outputs get no loss and are "
-    "never trained",
-    "loss_weights": "Keras either fails at fit or silently weights only some outputs",
-    "metrics": "Keras fails at fit with a tuple arity mismatch",
-}
+
+def consequence(key: str, length: int, count: int) -> str:
+    """What Keras 3.15 does with the mismatch (measured)."""
+    if key == "metrics":
+        return "fit fails with a tuple arity mismatch"
+    if key == "loss" and length < count:
+        return "the outputs without a loss get no gradient and are never trained"
+    if key == "loss":
+        return "Keras fails at fit or silently ignores the extra losses"
+    return "Keras fails at fit or silently leaves some outputs unweighted"
 
 
 class OutputCountMismatch(Rule):
@@ -30,10 +34,11 @@ class OutputCountMismatch(Rule):
 
     ## Why is this bad?
     Keras pairs these lists with the outputs by position. Measured on Keras 3.15: a loss
-    list longer than the outputs fails at `fit`; a shorter one trains without error but
-    leaves the unmatched outputs without a loss (Keras only warns that their gradients do
-    not exist); a short `loss_weights` list is accepted silently; a metrics list of the
-    wrong length fails at `fit`. The mistake usually comes from adding or removing an
+    list shorter than the outputs trains without error but leaves the unmatched outputs
+    without a loss (Keras only warns that their gradients do not exist); a longer one
+    fails at `fit` on a two-output model and is silently accepted on a Sequential one; a
+    short `loss_weights` list is accepted silently; a metrics list of the wrong length
+    fails at `fit`. The mistake usually comes from adding or removing an
     output (like the notes' auxiliary output) without updating `compile`.
 
     ## Example
@@ -141,5 +146,6 @@ class OutputCountMismatch(Rule):
             outputs = "one output" if count == 1 else f"{count} outputs"
             yield self.finding(
                 argument_node(compile_.node, key, position),
-                f"{key} lists {length} entries but the model has {outputs}: {_CONSEQUENCE[key]}",
+                f"{key} lists {length} entries but the model has {outputs}: "
+                f"{consequence(key, length, count)}",
             )

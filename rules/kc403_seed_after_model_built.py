@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kerascheck import keras_facts as facts
 from kerascheck import seeding
 from kerascheck.rule import Invalid, Rule, RuleContext
 from kerascheck.types import CallSite, FileModel, Finding, Layer, SeedCall, SeedKind, Severity
 
-# Creating these draws no random numbers.
-_NO_DRAW = frozenset({"keras.Input", "keras.layers.InputLayer"})
+# Layers that draw a seed from the global generators when constructed (others, such as
+# Input, Normalization or Flatten, draw nothing).
+_DRAWING = frozenset(
+    {"Embedding", "LSTM", "GRU", "SimpleRNN", "MultiHeadAttention", "Bidirectional"}
+)
+
+
+def draws_seed(layer: Layer) -> bool:
+    short = layer.short
+    return (
+        facts.is_weighted(layer)
+        or short in _DRAWING
+        or "Dropout" in short
+        or short.startswith(("Gaussian", "Random"))
+    )
+
 
 # Which seeds govern which shuffling function.
 _SHUFFLE_SEEDS = {
@@ -24,11 +39,7 @@ def layer_before(file: FileModel, seed: SeedCall) -> Layer | None:
     start = file.first_build_seq
     if start is None or start > seed.seq:
         return None
-    early = [
-        layer
-        for layer in file.layers
-        if start <= layer.seq < seed.seq and layer.cls not in _NO_DRAW
-    ]
+    early = [layer for layer in file.layers if start <= layer.seq < seed.seq and draws_seed(layer)]
     return min(early, key=lambda layer: layer.seq, default=None)
 
 
@@ -49,8 +60,8 @@ class SeedAfterModelBuilt(Rule):
     `tf.random.set_seed`, `np.random.seed`, ...) when, before it ran, the module already
     created a layer or a model, or shuffled data with `np.random.shuffle`,
     `np.random.permutation` or `random.shuffle` from a generator that seed governs.
-    Seeding again later, before a second model, is not reported, and neither is a
-    `keras.Input` made before the seed (it draws nothing).
+    Seeding again later, before a second model, is not reported, and neither are layers
+    that draw nothing when made (`keras.Input`, `Normalization`, `Flatten`, ...).
 
     ## Why is this bad?
     A Keras 3 layer draws the seed of its initializers when it is constructed, not when it
@@ -97,11 +108,14 @@ class SeedAfterModelBuilt(Rule):
         tf.keras.utils.set_random_seed(1)
         b = tf.keras.Sequential([tf.keras.layers.Dense(1)])
         """,
-        # Trap: an Input draws nothing, and a factory defined earlier runs after the seed.
+        # Trap: an Input or an adapted Normalization draws nothing, and a factory defined
+        # earlier runs after the seed.
         """
         from tensorflow import keras
         from tensorflow.keras.layers import Dense
         inputs = keras.Input(shape=(4,))
+        norm = keras.layers.Normalization()
+        norm.adapt(X_train)
         def head(x):
             return Dense(1)(x)
         keras.utils.set_random_seed(3)

@@ -20,9 +20,16 @@ _SET_SESSION = frozenset(
     {"tensorflow.compat.v1.keras.backend.set_session", "keras.backend.set_session"}
 )
 _THREAD_SETTINGS = ("intra_op_parallelism_threads", "inter_op_parallelism_threads")
-# With these the program runs TF1 graphs, where a session is real.
+# With these the program builds and runs TF1 graphs, where a session is real.
 _GRAPH_MODE = frozenset(
-    {"tensorflow.compat.v1.disable_eager_execution", "tensorflow.compat.v1.disable_v2_behavior"}
+    {
+        "tensorflow.compat.v1.disable_eager_execution",
+        "tensorflow.compat.v1.disable_v2_behavior",
+        "tensorflow.Graph",
+        "tensorflow.compat.v1.Graph",
+        "tensorflow.compat.v1.placeholder",
+        "tensorflow.compat.v1.global_variables_initializer",
+    }
 )
 
 _INSTEAD = (
@@ -41,7 +48,10 @@ def problem(call: CallSite) -> str | None:
             "and set_inter_op_parallelism_threads(1)"
         )
     if call.callee in _SET_SESSION:
-        return f"{call.raw}() does not make TF2 eager / Keras 3 training use a session"
+        return (
+            f"{call.raw}() is gone in Keras 3 (calling it raises AttributeError), and in "
+            "Keras 2 it did not make eager training use the session"
+        )
     return None
 
 
@@ -52,12 +62,16 @@ class LegacySessionDeterminism(Rule):
     Reports `tf.compat.v1.Session(...)`, `tf.compat.v1.ConfigProto(...)` with
     `intra_op_parallelism_threads` / `inter_op_parallelism_threads`, and
     `tf.compat.v1.keras.backend.set_session(...)`: the reproducibility recipe of the notes
-    (and of the old Keras FAQ). Files that switch TensorFlow back to graph mode with
-    `tf.compat.v1.disable_eager_execution()` or `disable_v2_behavior()` are not reported.
+    (and of the old Keras FAQ). Files that build TF1 graphs (`disable_eager_execution()`,
+    `disable_v2_behavior()`, `tf.Graph()`, `placeholder`) are not reported: there the
+    session is real.
 
     ## Why is this bad?
-    TF2 runs eagerly and Keras 3 never uses a TF1 session, so the session, its thread
-    configuration and `set_session` change nothing about how the model trains. The recipe
+    TF2 runs eagerly and Keras 3 never uses a TF1 session, so the session and its thread
+    configuration change nothing about how the model trains (after the recipe,
+    `tf.config.threading.get_intra_op_parallelism_threads()` still returns 0, the
+    default), and with Keras 3 `tf.compat.v1.keras.backend.set_session` no longer exists:
+    TF 2.21 raises `AttributeError` on it. The recipe
     gives a false sense of reproducibility, and the notes observe that it is "expensive"
     although it does nothing. What makes Keras 3 training repeat is
     `keras.utils.set_random_seed(n)` plus, for kernels that are not deterministic,
@@ -101,6 +115,16 @@ class LegacySessionDeterminism(Rule):
         tf.compat.v1.disable_eager_execution()
         sess = tf.compat.v1.Session()
         tf.compat.v1.keras.backend.set_session(sess)
+        """,
+        # Trap: a session that runs an explicit graph is real.
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+        graph = tf.Graph()
+        with graph.as_default():
+            x = tf.compat.v1.placeholder(tf.float32, shape=(None, 3))
+            with tf.compat.v1.Session(graph=graph) as sess:
+                sess.run(x, feed_dict={x: [[1, 2, 3]]})
         """,
         # Trap: a ConfigProto for GPU memory growth is not about threads.
         """

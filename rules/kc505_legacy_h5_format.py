@@ -52,12 +52,12 @@ class LegacyH5Format(Rule):
     Keras 3's own weights format and is not reported; loading old `.h5` files is fine too.
 
     ## Why is this bad?
-    Keras 3's native format is the `.keras` zip archive: it stores the configuration, the
-    weights and the optimizer state together and is what Keras 3 loads most reliably. HDF5
-    is kept for old files, and saving to it logs a "legacy" warning. Some spellings stop
-    working outright: `ModelCheckpoint` refuses `.hdf5` for a whole model, and weights-only
-    saving refuses any name that does not end in `.weights.h5`, with a ValueError raised
-    before training starts. The notes save both models and checkpoints as `.h5`.
+    Keras 3's native format is the `.keras` zip archive, which holds the configuration, the
+    weights and the optimizer state in one file. HDF5 is kept for reading old files, and
+    saving to it logs a warning that the format is legacy. Some spellings fail outright with
+    a ValueError: `ModelCheckpoint` refuses `.hdf5` for a whole model (when it is created,
+    before training starts), and weights-only saving refuses any name that does not end in
+    `.weights.h5`. The notes save both models and checkpoints as `.h5`.
 
     ## Example
     ```python

@@ -7,8 +7,24 @@ from collections.abc import Iterator
 import libcst as cst
 
 from kerascheck.keras_api import Unknown, diagnose, diagnose_path
+from kerascheck.names import dotted_name
 from kerascheck.rule import Invalid, Rule, RuleContext
 from kerascheck.types import Applicability, AttributeRef, Edit, Finding, Fix, Severity
+
+
+def _import_from_holding(ctx: RuleContext, alias: cst.CSTNode) -> cst.ImportFrom | None:
+    """The `from ... import` statement one of whose names is `alias` (by identity)."""
+    anchor = ctx.file.anchors.get(id(alias))
+    body = ctx.file.module.body
+    stack: list[cst.CSTNode] = [body[anchor]] if anchor is not None and anchor < len(body) else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.ImportFrom):
+            if not isinstance(node.names, cst.ImportStar) and any(a is alias for a in node.names):
+                return node
+            continue
+        stack.extend(node.children)
+    return None
 
 
 def _written_from(ref: AttributeRef, parts: list[str]) -> int:
@@ -56,7 +72,9 @@ class UnknownKerasAttribute(Rule):
     Safe, and offered only when there is one clear candidate: a name that moved out of a
     private module (`keras.layers.core.Dense` to `keras.layers.Dense`) or a misspelling
     with a single close match. Names imported with `from ... import` are reported at the
-    import and not fixed there, since every use would change too.
+    import; there the fix only changes the module (`from keras.layers.core import Dense` to
+    `from keras.layers import Dense`), when every name of the statement moved to the same
+    module, since renaming an imported name would leave its uses behind.
     """
 
     code = "KC507"
@@ -121,6 +139,13 @@ class UnknownKerasAttribute(Rule):
             m = K.mean(x)
             """,
             lines=(2, 3, 6),
+            fixed="""
+            from keras.layers import Dense, Dropout
+            from keras.wrappers.scikit_learn import KerasClassifier
+            from keras import backend as K
+            model = [Dense(3), Dropout(0.5)]
+            m = K.mean(x)
+            """,
         ),
     ]
 
@@ -134,7 +159,11 @@ class UnknownKerasAttribute(Rule):
             start = _written_from(ref, parts)
             if problem.index < start:
                 continue  # the import that bound this spelling is reported instead
-            yield self.finding(ref.node, self.message(problem), self.fix(ref, problem, start))
+            if ref.imported:
+                fix = self.import_fix(ctx, ref, problem)
+            else:
+                fix = self.fix(ref, problem, start)
+            yield self.finding(ref.node, self.message(problem), fix)
 
     @staticmethod
     def message(problem: Unknown) -> str:
@@ -162,8 +191,39 @@ class UnknownKerasAttribute(Rule):
         return text
 
     @staticmethod
+    def import_fix(ctx: RuleContext, ref: AttributeRef, problem: Unknown) -> Fix | None:
+        """`from keras.layers.core import Dense, Dropout` -> `from keras.layers import ...`.
+
+        Only when every name of the statement moved to the same public module, so that the
+        uses, which keep their names, stay right.
+        """
+        statement = _import_from_holding(ctx, ref.node)
+        if statement is None or isinstance(statement.names, cst.ImportStar):
+            return None
+        module = dotted_name(statement.module) if statement.module else None
+        if module is None or statement.relative or problem.suggestion is None:
+            return None
+        target = problem.suggestion.rsplit(".", 1)[0]
+        for alias in statement.names:
+            name = alias.evaluated_name
+            other = diagnose(f"{module}.{name}")
+            if other is None or other.suggestion != f"{target}.{name}":
+                return None
+        # The file's own spelling of the module (`tensorflow.keras.layers.core`), shortened by
+        # the components the suggestion drops.
+        dropped = len(problem.name.split(".")) - 1 - len(target.split("."))
+        written = module.split(".")
+        if dropped < 1 or dropped >= len(written):
+            return None
+        new_module = ".".join(written[:-dropped])
+        replacement = statement.with_changes(module=cst.parse_expression(new_module))
+        return Fix(
+            Applicability.SAFE, f"import from `{new_module}`", (Edit(statement, replacement),)
+        )
+
+    @staticmethod
     def fix(ref: AttributeRef, problem: Unknown, start: int) -> Fix | None:
-        if problem.suggestion is None or ref.imported or not isinstance(ref.node, cst.Attribute):
+        if problem.suggestion is None or not isinstance(ref.node, cst.Attribute):
             return None
         parts = problem.name.split(".")
         new_parts = problem.suggestion.split(".")

@@ -18,8 +18,9 @@ class InputShapeOnLayer(Rule):
     ## What it does
     Reports the input-shape arguments that Keras 2 code puts on the first layer of a model
     (`Dense(64, input_shape=(10000,))`, `Flatten(input_shape=[28, 28])`). `keras.Input` and
-    `InputLayer`, whose job this is, are not reported. Off by default: Keras 3 still accepts
-    `input_shape` and `input_dim`, with a warning.
+    `InputLayer`, whose job this is, are not reported, nor is `Embedding(input_dim=...)`, the
+    vocabulary size. Off by default: Keras 3 still accepts `input_shape` and `input_dim`, with
+    a warning.
 
     ## Why is this bad?
     Keras 3 warns "Do not pass an `input_shape`/`input_dim` argument to a layer" and wants
@@ -68,6 +69,11 @@ class InputShapeOnLayer(Rule):
         x = tf.keras.Input(shape=[5], name="wide_input")
         net = build_net(input_shape=(28, 28))
         """,
+        # Trap: an embedding's input_dim is its vocabulary size.
+        """
+        from keras.layers import Embedding
+        embed = Embedding(input_dim=10000, output_dim=64)
+        """,
     ]
     INVALID = [
         Invalid(
@@ -105,7 +111,8 @@ class InputShapeOnLayer(Rule):
                 continue
             for name in _SHAPE_ARGUMENTS:
                 arg = layer.kwarg_nodes.get(name)
-                if arg is None:
+                # An embedding's `input_dim` is its vocabulary size, a real argument.
+                if arg is None or (name == "input_dim" and layer.short.endswith("Embedding")):
                     continue
                 if name == "batch_input_shape":
                     message = (

@@ -20,7 +20,6 @@ def make_tree(root: Path, count: int = 12) -> None:
         folder = root / ("a" if i % 2 else "b") / f"d{i % 3}"
         folder.mkdir(parents=True, exist_ok=True)
         text = BROKEN if i == 5 else CLEAN if i % 4 == 0 else SELU_BAD
-        # Distinct contents: identical files share one cache entry (the key is the content).
         (folder / f"m{i:02d}.py").write_text(f"# file {i}\n{text}", encoding="utf-8")
 
 
@@ -130,11 +129,12 @@ def test_cache_lives_next_to_the_config(tmp_path: Path) -> None:
     assert entries(tmp_path) and not (tmp_path / "a" / ".kerascheck_cache").exists()
 
 
-def test_identical_files_share_an_entry_but_keep_their_paths(tmp_path: Path) -> None:
+def test_identical_files_keep_their_own_paths(tmp_path: Path) -> None:
     for name in ("x/model.py", "y/model.py", "z.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(SELU_BAD, encoding="utf-8")
-    run_json("--isolated", ".", cwd=tmp_path)
-    assert len(entries(tmp_path)) == 1
+    _, cold = run_json("--isolated", ".", cwd=tmp_path)
+    assert len(entries(tmp_path)) == 3
     _, warm = run_json("--isolated", ".", cwd=tmp_path)
+    assert warm == cold
     assert [d["path"] for d in warm["diagnostics"]] == ["x/model.py", "y/model.py", "z.py"]

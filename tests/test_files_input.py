@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, run_json
 
 SELU_BAD = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
@@ -105,3 +106,29 @@ def test_stdin_filename_picks_config_and_excludes(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "new/fresh.py:2:" in proc.stdout
     proc = run_cli(*base, "build/x.py", "--force-exclude", "-", input=SELU_BAD, cwd=tmp_path)
     assert proc.returncode == 0 and "KC101" not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "is_dir", "ignored"),
+    [
+        ("**/foo", "a/b/foo", False, True),
+        ("a/**/b", "a/b", False, True),
+        ("a/**/b", "a/x/y/b", False, True),
+        ("a/**/b", "ab", False, False),
+        ("*.py[cod]", "x/y.pyc", False, True),
+        ("*.py[cod]", "x/y.py", False, False),
+        ("doc/*.txt", "doc/x/a.txt", False, False),
+        ("/top.py", "sub/top.py", False, False),
+        ("out/", "out", False, False),
+        ("out/", "x/out", True, True),
+        ("\\#hash.py", "#hash.py", False, True),
+        ("[!a]b.py", "ab.py", False, False),
+        ("[!a]b.py", "cb.py", False, True),
+    ],
+)
+def test_gitignore_patterns(pattern: str, path: str, is_dir: bool, ignored: bool) -> None:
+    from kerascheck.gitignore import GitIgnore, parse_line
+
+    parsed = parse_line(pattern, "/repo")
+    assert parsed is not None
+    assert GitIgnore([parsed]).ignored("/repo/" + path, is_dir) is ignored

@@ -420,7 +420,7 @@ def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
     fixed = fix_text(old[0], "x.py", settings, unsafe=True).text
     new = {i: fixed.replace("# file 0\n", f"# file {i}\n", 1) for i in old}
     assert all(old[i] != new[i] for i in old)
-    for attempt, delay in enumerate((0.0, 0.15, 0.4)):
+    for attempt, delay in enumerate((0.0, 0.05, 0.2)):
         tree = tmp_path / f"tree{attempt}"
         for i, text in old.items():
             folder = tree / f"d{i % 7}"
@@ -474,3 +474,29 @@ def test_compact_and_crlf_notebook_json_keep_their_layout() -> None:
     assert dump_like(compact, notebook) == compact
     escaped = json.dumps(notebook, indent=2) + "\n"
     assert dump_like(escaped.replace("\n", "\r\n"), notebook) == escaped.replace("\n", "\r\n")
+
+
+def test_statement_after_a_time_magic_is_fixed_and_the_magic_kept(tmp_path: Path) -> None:
+    notebook = _notebook()
+    source = notebook["cells"][2]["source"]  # type: ignore[index]
+    source[-1] = "%time model.compile(optimizer=keras.optimizers.Adam(lr=0.1), loss='mse')"
+    target = write(tmp_path / "nb.ipynb", json.dumps(notebook, indent=1).encode())
+    proc = run_cli("check", "--fix", "--select", "KC501", str(target))
+    assert "Fixed 1 problem." in proc.stdout, proc.stdout + proc.stderr
+    cells = json.loads(target.read_text(encoding="utf-8"))["cells"]
+    assert cells[2]["source"][-1] == (
+        "%time model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss='mse')"
+    )
+
+
+def test_library_api(tmp_path: Path) -> None:
+    from kerascheck.api import fix_paths, fix_source
+
+    assert fix_source(SELU, unsafe=True) == SELU_FIXED
+    assert fix_source(SELU) == SELU
+    target = write(tmp_path / "m.py", SELU.encode())
+    run = fix_paths([str(target)], unsafe=True, write=False)
+    assert run.fixed == 1 and run.diff and target.read_bytes() == SELU.encode()
+    run = fix_paths([str(target)], unsafe=True)
+    assert run.files[0].written and target.read_bytes() == SELU_FIXED.encode()
+    assert run.result.diagnostics == []

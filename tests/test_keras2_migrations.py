@@ -155,7 +155,7 @@ def test_notes_keras2_apis_fixed_through_the_cli(tmp_path: Path) -> None:
     shutil.copy(NOTES, target)
     proc = run_cli("check", "--select", "KC5", "--fix", "--unsafe-fixes", str(target))
     text = target.read_text(encoding="utf-8")
-    assert proc.returncode == 1, proc.stdout + proc.stderr  # KC502 has no fix and remains
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # unfixable findings remain
     assert "keras.optimizers.Adam(learning_rate=0.001" in text
     assert 'save_freq="epoch"' in text and "period=" not in text
     assert "keras.callbacks.EarlyStopping(patience=3)" in text
@@ -165,7 +165,8 @@ def test_notes_keras2_apis_fixed_through_the_cli(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == text
     report = run_cli("check", "--select", "KC5", "--format", "json", str(target))
     left = {d["code"] for d in json.loads(report.stdout)["diagnostics"]}
-    assert left == {"KC502"}, again.stdout
+    # Selected explicitly, the opt-in KC508 runs too; neither it nor KC502 has a fix.
+    assert left == {"KC502", "KC508"}, again.stdout
 
 
 def test_safe_fixes_alone_leave_the_unsafe_ones(tmp_path: Path) -> None:
@@ -203,3 +204,40 @@ def test_fixed_notes_run_on_keras_3_and_the_original_does_not(tmp_path: Path) ->
     after = run(fixed)
     assert after.returncode == 0, after.stderr[-3000:]
     assert (tmp_path / "my_model.keras").exists()
+
+
+def test_reader_records_imported_keras_names_at_the_import() -> None:
+    import libcst as cst
+
+    from kerascheck.reader import read_module
+
+    source = textwrap.dedent(
+        """
+        import tensorflow as tf
+        from tensorflow.keras.layers import Dense as D
+        from keras import backend as K
+        import keras.callbacks
+        y = K.mean(tf.keras.layers.Flatten()(x))
+        """
+    )
+    refs = read_module(cst.parse_module(source), "m.py").attributes
+    imported = {(r.name, r.full) for r in refs if r.imported}
+    assert imported == {
+        ("keras.layers.Dense", "tensorflow.keras.layers.Dense"),
+        ("keras.backend", "keras.backend"),
+        ("keras.callbacks", "keras.callbacks"),
+    }
+    used = {(r.raw, r.full) for r in refs if not r.imported}
+    assert ("K.mean", "keras.backend.mean") in used
+    assert ("tf.keras.layers.Flatten", "tensorflow.keras.layers.Flatten") in used
+
+
+def test_import_from_private_module_is_fixed_only_when_every_name_moved() -> None:
+    code = """
+    from tensorflow.keras.layers.core import Dense, Dropout
+    from keras.layers.core import Activation, NoSuchLayer
+    """
+    fixed = _fixed(code, "KC507")
+    assert "from tensorflow.keras.layers import Dense, Dropout\n" in fixed
+    assert "from keras.layers.core import Activation, NoSuchLayer\n" in fixed
+    assert [line for line, _ in _check(code, "KC507")] == [2, 2, 3, 3]

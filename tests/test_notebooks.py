@@ -109,6 +109,7 @@ MAGICS = [
     "files = !ls *.csv",
     "x, y = %sx echo 1 2",
     "/print 1 2",
+    "%timeit -n 10 -r 2 sum(range(3))",
 ]
 
 
@@ -216,6 +217,13 @@ def test_files_that_are_not_notebooks_are_errors(tmp_path: Path, text: str, mess
     assert [Path(d["path"]).name for d in report["diagnostics"]] == ["good.py"]
 
 
+def test_invalid_json_error_has_the_file_position(tmp_path: Path) -> None:
+    write(tmp_path, "bad.ipynb", '{\n "cells": [\n  {"cell_type": "code",,}\n ]\n}\n')
+    proc = run_cli("check", "--format", "concise", "bad.ipynb", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "bad.ipynb:3:24: error: not a notebook: invalid JSON" in proc.stdout
+
+
 def test_undecodable_notebook_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "bad.ipynb").write_bytes(b'{"cells": ["\xff\xfe"]}')
     code, report = run_json(str(tmp_path / "bad.ipynb"))
@@ -268,3 +276,21 @@ def test_notebooks_of_other_languages_are_skipped(tmp_path: Path) -> None:
     )
     code, report = run_json(str(tmp_path / "r.ipynb"))
     assert (code, report["errors"], report["diagnostics"]) == (0, [], [])
+
+
+def test_nbformat_3_worksheets(tmp_path: Path) -> None:
+    cells = [
+        {"cell_type": "heading", "level": 1, "source": ["Title"]},
+        {"cell_type": "code", "language": "python", "input": ["import keras\n"], "outputs": []},
+        {
+            "cell_type": "code",
+            "language": "python",
+            "input": ["m = keras.Sequential([keras.layers.Dense(4, activation='selu')])\n"],
+            "outputs": [],
+        },
+    ]
+    data = {"worksheets": [{"cells": cells}], "metadata": {}, "nbformat": 3, "nbformat_minor": 0}
+    write(tmp_path, "v3.ipynb", json.dumps(data))
+    code, report = run_json("--select", "KC101", str(tmp_path / "v3.ipynb"))
+    assert (code, report["errors"]) == (1, [])
+    assert found(report) == {(3, 1, 23, "KC101")}

@@ -125,7 +125,7 @@ BAD_INPUTS: dict[str, tuple[bytes, str | None, int | None, bool]] = {
     "not_json.ipynb": (
         b'{"cells": [{"cell_type": "code", "source": ["import keras',
         "notebook",
-        None,
+        1,
         False,
     ),
     "source_is_string.ipynb": (notebook(GOOD).encode(), None, None, True),

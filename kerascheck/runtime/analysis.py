@@ -155,6 +155,8 @@ def _model_summary(record: dict[str, Any], verdict: dict[str, Any] | None) -> di
         "batch_losses": record.get("batch_losses"),
         "epoch_losses": record.get("epoch_losses"),
         "fits": record.get("fits"),
+        "seconds_fitting": record.get("seconds_fitting"),
+        "seconds_measuring": record.get("seconds_measuring"),
     }
     summary: dict[str, Any] = finite_json(
         {

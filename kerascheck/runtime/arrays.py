@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import keras
@@ -71,7 +71,7 @@ def to_numpy(value: Any) -> Any:
 def first_batch(x: Any, y: Any) -> tuple[Any, Any, Any]:
     """(x, y, replacement for x) from the first batch of a dataset, generator or PyDataset.
 
-    A Python generator cannot be rewound, so the batch taken is chained back in front of it
+    A Python generator cannot be rewound, so the batch taken is put back in front of it
     and the caller passes the replacement to fit instead of the original.
     """
     if is_array_tree(x) and x is not None:
@@ -81,11 +81,17 @@ def first_batch(x: Any, y: Any) -> tuple[Any, Any, Any]:
         return (*_split(batch), x)
     if hasattr(x, "__next__"):
         batch = next(x)
-        return (*_split(batch), itertools.chain([batch], x))
+        return (*_split(batch), _put_back(batch, x))
     if hasattr(x, "__iter__"):
         batch = next(iter(x))
         return (*_split(batch), x)
     return None, None, x
+
+
+def _put_back(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    # A generator function, not itertools.chain: Keras accepts only real generators.
+    yield first
+    yield from rest
 
 
 def _split(batch: Any) -> tuple[Any, Any]:

@@ -38,11 +38,11 @@ def _prepare(spec: ChildSpec, result: dict[str, Any]) -> Any:
 
     result["backend"] = backend.name()
     gpu = backend.gpu_visible()
+    result["device"] = "gpu" if gpu and spec["device"] != "cpu" else "cpu"
     if spec["device"] == "gpu" and not gpu:
         from kerascheck.runtime.targets import UsageError
 
         raise UsageError(f"--device gpu: the {backend.name()} backend sees no GPU")
-    result["device"] = "gpu" if gpu and spec["device"] != "cpu" else "cpu"
     return instrument.install(spec)
 
 

@@ -9,6 +9,7 @@ import os
 import random
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,7 @@ class Session:
     def __init__(self, spec: ChildSpec) -> None:
         self.spec = spec
         self.layer_locations: dict[int, dict[str, Any] | None] = {}
-        # Layers are kept alive so that their ids are never reused by new objects.
+        # Measured models stay alive until the end, when they are described.
         self.keep_alive: list[Any] = []
         self.models: dict[int, dict[str, Any]] = {}
         self.model_objects: dict[int, Any] = {}
@@ -80,6 +81,7 @@ class Session:
             self.models[key] = {
                 "index": len(self.models),
                 "measured": len(self.models) < MAX_MEASURED_MODELS,
+                "seconds_measuring": 0.0,
                 "fits": [],
                 "batch_losses": [],
                 "epoch_losses": [],
@@ -115,7 +117,8 @@ def _patch_layer_init(state: Session) -> None:
         original(self, *args, **kwargs)
         if id(self) not in state.layer_locations:
             state.layer_locations[id(self)] = _creation_site(self)
-            state.keep_alive.append(self)
+            # Forget the id when the layer dies, so a new object reusing it is not misplaced.
+            weakref.finalize(self, state.layer_locations.pop, id(self), None)
 
     # Keras reads __init__'s argument spec to build configs: show it the original's, both
     # to inspect.signature (which follows __wrapped__) and to getfullargspec (which does not).
@@ -187,15 +190,21 @@ def _capped_fit(state: Session, original: Callable[..., Any], a: dict[str, Any])
     if measuring and len(record["fits"]) == 1:
         state.progress("measuring", f"{model.name} before the fit")
         labels = all_labels if arrays.is_array_tree(a["x"]) and all_labels is not None else y_sample
+        clock = time.monotonic()
         _measure_before(state, record, model, x_sample, y_sample, labels)
+        record["seconds_measuring"] = time.monotonic() - clock
     callbacks = list(a["callbacks"] or [])
     callbacks.append(_recorder(record))
     a["callbacks"] = callbacks
     state.progress("fitting", f"{model.name}: {a['epochs'] - initial} epoch(s)")
+    clock = time.monotonic()
     history = original(**a)
+    record["seconds_fitting"] = record.get("seconds_fitting", 0.0) + time.monotonic() - clock
     if measuring:
         state.progress("measuring", f"{model.name} after the fit")
+        clock = time.monotonic()
         _measure_after(state, record, model, x_sample)
+        record["seconds_measuring"] += time.monotonic() - clock
     return history
 
 

@@ -56,7 +56,8 @@ def print_json(outcome: Outcome) -> None:
 
 
 def print_text(outcome: Outcome, console: Console) -> None:
-    header = f"[bold]{escape(outcome.target.display)}[/]"
+    shown = _shown(outcome.target.display)
+    header = f"[bold]{escape(shown)}[/]"
     if outcome.backend:
         header += f"  ({outcome.backend}, {outcome.device}, {outcome.seconds:.1f} s)"
     console.print(header)
@@ -98,8 +99,15 @@ def _diagnostics_by_model(outcome: Outcome) -> dict[int | None, list[Any]]:
     return grouped
 
 
+def _shown(path: str) -> str:
+    """Relative to the working folder when the file is under it, else as given."""
+    if os.path.isabs(path) and path.startswith(os.getcwd() + os.sep):
+        return os.path.relpath(path)
+    return path
+
+
 def _where(path: str, line: int | None, cell: int | None) -> str:
-    shown = os.path.relpath(path) if os.path.isabs(path) else path
+    shown = _shown(path)
     text = shown + (f":{line}" if line else "")
     return text + (f" (cell {cell})" if cell else "")
 
@@ -125,6 +133,7 @@ def _print_model(console: Console, model: dict[str, Any], diagnostics: list[Any]
         f"\n[bold]model {escape(str(model['name']))}[/] ({model.get('kind')}, "
         f"{len(model['layers'])} layers, {params if params is not None else '?'} params){escape(where)}"
     )
+    console.print(f"  [dim]layers:[/] {escape(_layer_summary(model['layers']))}")
     for diagnostic in diagnostics:
         _print_diagnostic(console, diagnostic)
     selu = model["stats"].get("selu_standardized_input")
@@ -133,6 +142,20 @@ def _print_model(console: Console, model: dict[str, Any], diagnostics: list[Any]
     verdict = model.get("reproducibility")
     if verdict:
         console.print(f"  reproducibility: {escape(_verdict_text(verdict))}")
+
+
+def _layer_summary(layers: list[dict[str, Any]]) -> str:
+    """Runs of alike layers collapsed: `Flatten, Dense(selu) x51, Dense(softmax)`."""
+    runs: list[list[Any]] = []
+    for layer in layers:
+        name = layer["class"].rsplit(".", 1)[-1]
+        if layer.get("activation"):
+            name += f"({layer['activation']})"
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += 1
+        else:
+            runs.append([name, 1])
+    return ", ".join(name + (f" x{count}" if count > 1 else "") for name, count in runs)
 
 
 def _verdict_text(verdict: dict[str, Any]) -> str:

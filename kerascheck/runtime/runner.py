@@ -46,6 +46,7 @@ def child_environment(device: str, threads: int | None) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONUNBUFFERED"] = "1"
+    env.setdefault("MPLBACKEND", "Agg")  # plt.show() must not wait for a window
     if device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
         env["JAX_PLATFORMS"] = "cpu"
@@ -106,9 +107,11 @@ def run_all(
                     )
                     _kill(process)
             time.sleep(POLL_SECONDS)
-    except BaseException:
+    except BaseException:  # Ctrl-C included: never leave a child behind
         for process in processes:
             _kill(process)
+        for process in processes:
+            process.wait(timeout=10)
         raise
     for process, run in zip(processes, runs, strict=False):
         _kill(process)  # what the script left running in its group

@@ -37,7 +37,7 @@ def kerascheck_run(
 
 def run_json(*args: str, cwd: Path | None = None) -> tuple[int, dict[str, Any]]:
     """Exit code and the one JSON object printed on stdout."""
-    done = kerascheck_run(*args, "--format", "json", cwd=cwd)
+    done = kerascheck_run("--format", "json", *args, cwd=cwd)
     assert done.stdout.strip(), done.stderr
     return done.returncode, json.loads(done.stdout)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import codes, fixture, kerascheck_run, run_json
+from .conftest import ENV, codes, fixture, kerascheck_run, run_json
 
 pytestmark = pytest.mark.runtime
 
@@ -38,8 +43,10 @@ def test_partial_seed_is_not_reproducible() -> None:
     assert verdict["verdict"] == "differs" and verdict["differed_at_init"]
 
 
-def test_selu_with_lecun_normal_keeps_its_band() -> None:
-    exit_code, report = run_json(fixture("selu_lecun.py"), "--no-repro")
+def test_selu_with_lecun_normal_keeps_its_band(tmp_path: Path) -> None:
+    plot = tmp_path / "selu.png"
+    exit_code, report = run_json(fixture("selu_lecun.py"), "--no-repro", "--plot", str(plot))
+    assert plot.read_bytes().startswith(b"\x89PNG")
     assert "KR002" not in codes(report), report["diagnostics"]
     stats = report["runtime"][0]["models"][0]["stats"]["selu_standardized_input"]
     selu = [e for e in stats["init"] if e["activation"] == "selu"]
@@ -72,6 +79,8 @@ def test_dead_relu_units() -> None:
     assert exit_code == 1
     (dead,) = [d for d in report["diagnostics"] if d["code"] == "KR004"]
     assert dead["line"] == 16 and "100%" in dead["message"] and "-10" in dead["message"]
+    # Nothing flows back through the dead layer: the first layer's gradient vanishes.
+    assert "KR005" in codes(report)
 
 
 def test_out_of_range_sparse_labels() -> None:
@@ -122,6 +131,29 @@ def test_timeout_stops_the_script() -> None:
     assert "--timeout" in done.stdout
 
 
+def test_ctrl_c_stops_the_children() -> None:
+    command = [sys.executable, "-m", "kerascheck", "run", fixture("sleeps.py")]
+    parent = subprocess.Popen(
+        command,
+        env={**os.environ, **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A background test runner may ignore SIGINT; the parent must see it as a user would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    children: list[str] = []
+    while len(children) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        found = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True)
+        children = found.stdout.split()
+    assert len(children) == 2  # the run and the reproducibility run
+    parent.send_signal(signal.SIGINT)
+    parent.communicate(timeout=60)
+    assert parent.returncode == 130
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+
+
 def test_a_child_that_dies_is_a_clear_error() -> None:
     exit_code, report = run_json(fixture("dies.py"), "--no-repro")
     assert exit_code == 1
@@ -131,3 +163,12 @@ def test_a_child_that_dies_is_a_clear_error() -> None:
 def test_missing_target_is_a_usage_error() -> None:
     done = kerascheck_run("no_such_script.py")
     assert done.returncode == 2 and "no such file" in done.stderr
+
+
+def test_static_rules_run_on_a_model_built_by_opaque_code() -> None:
+    exit_code, report = run_json(fixture("opaque_selu.py"), "--no-repro")
+    assert exit_code == 1
+    found = {(d["code"], d["line"]) for d in report["diagnostics"]}
+    # The layers come from getattr(keras.layers, kind)(**SETTINGS) on line 12.
+    assert ("KC101", 12) in found and ("KR002", 12) in found
+    assert ("KR008", 22) in found

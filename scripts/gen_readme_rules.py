@@ -1,0 +1,54 @@
+"""Write the rules table into README.md between its markers; `--check` fails when stale."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kerascheck.rule import RUNTIME_CODES, all_rules
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- rules-table -->", "<!-- /rules-table -->"
+
+RUNTIME_SUMMARIES = {
+    "KR001": "Two fresh runs with the same seed end with different weights.",
+    "KR002": "A SELU network's layer outputs leave mean 0 / std 1.",
+    "KR003": "NaN or Inf in the loss, weights or gradients during the short fit.",
+    "KR004": "ReLU-family layers where most units never activate.",
+    "KR005": "Gradient norms vanish or explode from the last layer to the first.",
+    "KR006": "The loss at the end of the short fit is not below its start.",
+    "KR007": "Labels outside what the loss expects (class range, one-hot, 0/1).",
+    "KR008": "A SELU network fed inputs that are not standardized.",
+    "KR009": "Sigmoid/tanh layers with most pre-activations beyond +-5.",
+}
+
+
+def table() -> str:
+    rows = ["| Code | Name | Default | Fix | What it finds |", "|---|---|---|---|---|"]
+    for rule in all_rules().values():
+        fix = rule.fix_applicability.value if rule.fix_applicability else ""
+        default = "on" if rule.default_enabled else "off"
+        rows.append(f"| {rule.code} | `{rule.name}` | {default} | {fix} | {rule.summary} |")
+    for code, name in RUNTIME_CODES.items():
+        summary = RUNTIME_SUMMARIES[code]
+        rows.append(f"| {code} | `{name}` | `kerascheck run` | | {summary} |")
+    return "\n".join(rows)
+
+
+def render(text: str) -> str:
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    return f"{head}{START}\n{table()}\n{END}{tail}"
+
+
+def main() -> int:
+    text = README.read_text(encoding="utf-8")
+    new = render(text)
+    if "--check" in sys.argv:
+        return 0 if new == text else 1
+    README.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kerascheck.engine import Settings
 from kerascheck.fix_files import FileFix, FixRun, fix_file, skipped_line, summary_line
-from kerascheck.types import RunResult
+from kerascheck.types import Diagnostic, Fix, RunResult
 
 if TYPE_CHECKING:
     from kerascheck.config import Resolver
@@ -34,16 +36,54 @@ def fix_run(request: Request, resolver: Resolver, options: FixOptions) -> RunRes
     files, missing = collect([p for p in request.paths if p != STDIN], resolver)
     if missing:
         raise MissingPaths(missing)
-    run = FixRun(unsafe=options.unsafe)
-    for path in files:
-        settings = resolver.for_path(path).settings_for(path)
-        run.files.append(fix_file(path, settings, options.unsafe, options.write))
+    jobs = [(path, resolver.for_path(path).settings_for(path)) for path in files]
+    run = FixRun(fix_all(jobs, options, request.jobs), unsafe=options.unsafe)
     if STDIN in request.paths:
         options.stdin = True
         run.files.append(_fix_stdin(request, resolver, options))
     run.files.sort(key=lambda f: f.path)
     options.outcome = run
     return run.result
+
+
+def _fix_one(job: tuple[str, Settings, bool, bool]) -> FileFix:
+    """In a worker: fix one file; what comes back holds no syntax nodes and no content."""
+    path, settings, unsafe, write = job
+    outcome = fix_file(path, settings, unsafe, write)
+    result = outcome.result
+    result.diagnostics = [_without_nodes(d) for d in result.diagnostics]
+    result.suppressed = [_without_nodes(d) for d in result.suppressed]
+    outcome.data = None
+    return outcome
+
+
+def _without_nodes(d: Diagnostic) -> Diagnostic:
+    if d.fix is None or not d.fix.edits:
+        return d
+    fix = Fix(d.fix.applicability, d.fix.description, (), d.fix.imports)
+    return dataclasses.replace(d, fix=fix)
+
+
+def fix_all(
+    jobs: list[tuple[str, Settings]], options: FixOptions, workers: int | None
+) -> list[FileFix]:
+    """Each file fixed on its own, in worker processes when there are many."""
+    from kerascheck.parallel import MIN_FILES_FOR_POOL, default_jobs
+
+    workers = min(workers if workers is not None else default_jobs(), len(jobs))
+    if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
+        return [fix_file(path, s, options.unsafe, options.write) for path, s in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    tasks = [(path, s, options.unsafe, options.write) for path, s in jobs]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_fix_one, tasks, chunksize=max(1, len(jobs) // (workers * 4))))
+    except BrokenProcessPool:
+        # A worker died: finish here. Files it already fixed are left as they are (fixing is
+        # idempotent), so only the count of fixes is lost for them.
+        return [fix_file(path, s, options.unsafe, options.write) for path, s in jobs]
 
 
 def _fix_stdin(request: Request, resolver: Resolver, options: FixOptions) -> FileFix:
@@ -90,6 +130,7 @@ def finish(
     )
     if not options.write:
         sys.stdout.write(run.diff)
+        sys.stdout.flush()  # the diff first when both streams go to one terminal
         _errors_to_stderr(result)
         sys.stderr.write(notes)
     elif options.stdin:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kerascheck.engine import Settings, mentions_keras
-from kerascheck.fixer import SkippedFix, fix_text, fixable_count
-from kerascheck.types import FileResult, RunResult
+from kerascheck.fixer import SkippedFix, fix_text
+from kerascheck.types import Applicability, FileResult, RunResult
 
 
 @dataclass
@@ -58,8 +58,12 @@ class FixRun:
         """Findings left that `--unsafe-fixes` would also fix."""
         if self.unsafe:
             return 0
-        left = self.result.diagnostics
-        return fixable_count(left, True) - fixable_count(left, False)
+        # By applicability alone: results from worker processes carry no edit nodes.
+        return sum(
+            1
+            for d in self.result.diagnostics
+            if d.fix is not None and d.fix.applicability is Applicability.UNSAFE
+        )
 
 
 def unified_diff(old: str, new: str, name: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal
 
 from kerascheck import migrations
@@ -30,7 +30,10 @@ class ApiNames:
 @functools.cache
 def api() -> ApiNames:
     """The names in kerascheck/data/keras_api.txt, read once."""
-    text = resources.files("kerascheck").joinpath("data/keras_api.txt").read_text("utf-8")
+    # Next to this module (the wheel ships data/); importlib.resources would cost start-up time.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "keras_api.txt")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
     native: set[str] = set()
     tf_only: set[str] = set()
     for line in text.splitlines():

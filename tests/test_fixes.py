@@ -500,3 +500,24 @@ def test_library_api(tmp_path: Path) -> None:
     run = fix_paths([str(target)], unsafe=True)
     assert run.files[0].written and target.read_bytes() == SELU_FIXED.encode()
     assert run.result.diagnostics == []
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kerascheck.fix_files import fix_file
+
+    target = write(tmp_path / "m.py", SELU.encode())
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    outcome = fix_file(str(target), Settings(rules=[KC101]), unsafe=True)
+    assert not outcome.written and outcome.fixed == 0
+    assert [s.reason for s in outcome.skipped] == [
+        "could not write the fixed file: Permission denied"
+    ]
+    assert [d.code for d in outcome.result.diagnostics] == ["KC101"]
+    assert target.read_bytes() == SELU.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]

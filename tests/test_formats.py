@@ -129,6 +129,8 @@ def test_runtime_findings_render_in_every_format() -> None:
 
 
 def test_sarif_is_valid_and_complete(project: Path) -> None:
+    broken_nb = (FIXTURES / "notebooks" / "broken_cell.ipynb").read_text("utf-8")
+    (project / "broken_nb.ipynb").write_text(broken_nb, encoding="utf-8")
     report = sarif_of(".", cwd=project)
     jsonschema.validate(report, SCHEMA)
     run = report["runs"][0]
@@ -156,8 +158,12 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
     ]
     assert [r["properties"]["cell"] for r in notebook] == [5, 5]
     assert notebook[0]["properties"]["cellRegion"]["startLine"] == 4
-    (error,) = run["invocations"][0]["toolExecutionNotifications"]
+    error, nb_error = run["invocations"][0]["toolExecutionNotifications"]
     assert error["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+    # The broken cell's error points at the .ipynb line holding `def broken(:`.
+    nb_line = nb_error["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert "def broken(:" in broken_nb.splitlines()[nb_line - 1]
+    assert nb_error["message"]["text"].startswith("cell 2, line 1: could not parse")
     assert run["invocations"][0]["executionSuccessful"] is True
 
 

@@ -90,12 +90,16 @@ def summary(result: RunResult, fixed: int = 0) -> str:
 
 
 def render(result: RunResult, stream: IO[str] | None = None, color: bool | None = None) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
     stream = stream or sys.stdout
     if color is None:
         color = stream.isatty() and "NO_COLOR" not in os.environ
+    if not color and not result.diagnostics and not result.errors:
+        # Nothing to lay out: the plain summary, without the start-up cost of loading rich.
+        stream.write(summary(result) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(
         file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True
     )

@@ -115,6 +115,15 @@ def seed_functions() -> list[tuple[Any, str, str]]:
     return found
 
 
+def shuffle_functions() -> list[tuple[Any, str, str, str | None]]:
+    """(owner, attribute, kind, seed argument) for the backend's data-shuffling calls."""
+    if name() == "tensorflow":
+        import tensorflow as tf
+
+        return [(tf.data.Dataset, "shuffle", "tf.data.Dataset.shuffle", "seed")]
+    return []
+
+
 def wrap(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
     """Replace owner.attr by make(original), keeping the original reachable."""
     original = getattr(owner, attr)

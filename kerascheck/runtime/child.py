@@ -93,6 +93,7 @@ def _collect(state: Any, result: dict[str, Any]) -> None:
             state.warnings.append(f"describing {model.name} failed: {error}")
         result["models"].append(record)
     result["seeds"] = state.seeds
+    result["shuffles"] = state.shuffles
     result["saves"] = state.saves
     result["warnings"] = state.warnings
 

@@ -37,6 +37,7 @@ class Session:
         self.models: dict[int, dict[str, Any]] = {}
         self.model_objects: dict[int, Any] = {}
         self.seeds: list[dict[str, Any]] = []
+        self.shuffles: list[dict[str, Any]] = []
         self.saves: list[list[str]] = []
         self.warnings: list[str] = []
         self.saves_dir = os.path.join(spec["workdir"], SAVES_DIR)
@@ -413,6 +414,34 @@ def _patch_seeds(state: Session) -> None:
     targets.extend(backend.seed_functions())
     for owner, attr, kind in targets:
         backend.wrap(owner, attr, functools.partial(_seed_recorder, state, kind))
+    shufflers: list[tuple[Any, str, str, str | None]] = [
+        (np.random, "shuffle", "np.random.shuffle", None)
+    ]
+    shufflers.append((np.random, "permutation", "np.random.permutation", None))
+    shufflers.extend(backend.shuffle_functions())
+    for owner, attr, kind, seed_argument in shufflers:
+        backend.wrap(owner, attr, functools.partial(_shuffle_recorder, state, kind, seed_argument))
+
+
+def _shuffle_recorder(
+    state: Session, kind: str, seed_argument: str | None, original: Callable[..., Any]
+) -> Callable[..., Any]:
+    """Shuffles the user's own code makes, and whether they name a seed of their own."""
+    signature = inspect.signature(original) if seed_argument else None
+
+    @functools.wraps(original)
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        caller = sys._getframe(1).f_code.co_filename
+        if locations.is_user_file(caller):
+            seeded = False
+            if signature is not None and seed_argument is not None:
+                bound = signature.bind_partial(*args, **kwargs)
+                seeded = bound.arguments.get(seed_argument) is not None
+            where = locations.user_caller(2)
+            state.shuffles.append({"kind": kind, "location": where, "seeded": seeded})
+        return original(*args, **kwargs)
+
+    return recorded
 
 
 def _seed_recorder(state: Session, kind: str, original: Callable[..., Any]) -> Callable[..., Any]:

@@ -94,14 +94,29 @@ def likely_causes(result: dict[str, Any], record: dict[str, Any], at_init: bool)
     if late:
         causes.append(late)
     if not at_init:
-        if not kinds & set(DETERMINISM):
+        shuffles = _unseeded_shuffles(result, kinds)
+        causes.extend(shuffles)
+        if not shuffles and not kinds & set(DETERMINISM):
             causes.append(
                 "the training step is not deterministic: call "
                 "tf.config.experimental.enable_op_determinism() (needed on GPU)"
             )
-        if any(f.get("shuffle") and f.get("data") != "arrays" for f in record.get("fits") or []):
-            causes.append("the input pipeline shuffles without a fixed seed")
     return causes
+
+
+def _unseeded_shuffles(result: dict[str, Any], kinds: set[str]) -> list[str]:
+    """Shuffles whose order no seed fixes: numpy's without a NumPy seed, tf.data's without any."""
+    numpy_seeded = bool(kinds & {KERAS_SEED, "np.random.seed"})
+    tf_seeded = bool(kinds & {KERAS_SEED, "tf.random.set_seed"})
+    found = []
+    for shuffle in result.get("shuffles") or []:
+        kind, where = shuffle["kind"], shuffle.get("location") or {}
+        line = f" on line {where['line']}" if where.get("line") else ""
+        if kind.startswith("np.") and not numpy_seeded:
+            found.append(f"unseeded shuffling: {kind}{line} runs without np.random.seed")
+        elif kind.startswith("tf.") and not (shuffle.get("seeded") or tf_seeded):
+            found.append(f"unseeded shuffling: {kind}{line} has no seed and no global seed is set")
+    return list(dict.fromkeys(found))
 
 
 def _seed_after_build(result: dict[str, Any], record: dict[str, Any]) -> str | None:

@@ -172,3 +172,13 @@ def test_static_rules_run_on_a_model_built_by_opaque_code() -> None:
     # The layers come from getattr(keras.layers, kind)(**SETTINGS) on line 12.
     assert ("KC101", 12) in found and ("KR002", 12) in found
     assert ("KR008", 22) in found
+
+
+def test_unseeded_shuffle_differs_only_after_the_fit() -> None:
+    exit_code, report = run_json(fixture("wide_deep_unseeded_shuffle.py"))
+    assert exit_code == 1
+    (finding,) = report["diagnostics"]
+    assert finding["code"] == "KR001" and "only after the fit" in finding["message"]
+    assert "np.random.permutation on line 20" in finding["message"]
+    verdict = report["runtime"][0]["models"][0]["reproducibility"]
+    assert verdict["init_identical"] and not verdict["differed_at_init"]

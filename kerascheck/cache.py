@@ -56,7 +56,8 @@ class Cache:
     """Entries are JSON files named by a blake2b key of (version, code, settings, path, bytes)."""
 
     def __init__(self, root: str) -> None:
-        self.root = os.path.join(root, CACHE_DIR)
+        # `root` is the cache folder itself (`.kerascheck_cache` or a `--cache-dir`).
+        self.root = root
         self.folder = os.path.join(self.root, f"v{__version__}")
         self._salt: bytes | None = None
         self._fingerprints: dict[int, str] = {}
@@ -186,24 +187,27 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
     )
 
 
-def cache_root(start: str) -> str:
-    """Where the cache lives: the folder of the nearest config file, else `start`."""
+def default_cache_dir(start: str) -> str:
+    """`.kerascheck_cache` in the folder of the nearest config file, else in `start`."""
     from kerascheck.config import config_in
 
     current = os.path.abspath(start)
     while True:
         if config_in(current) is not None:
-            return current
+            return os.path.join(current, CACHE_DIR)
         parent = os.path.dirname(current)
         if parent == current:
-            return os.path.abspath(start)
+            return os.path.join(os.path.abspath(start), CACHE_DIR)
         current = parent
 
 
-def clean(root: str) -> bool:
-    """Remove the cache under `root`; True when there was one."""
-    folder = os.path.join(root, CACHE_DIR)
-    if not os.path.isdir(folder) or os.path.islink(folder):
+def clean(folder: str) -> bool:
+    """Remove a cache folder; True when there was one. Only a folder kerascheck made is removed."""
+    marker = os.path.join(folder, ".gitignore")
+    if os.path.islink(folder) or not os.path.isfile(marker):
         return False
+    with open(marker, encoding="utf-8", errors="replace") as handle:
+        if "Created by kerascheck" not in handle.read():
+            return False
     shutil.rmtree(folder)
     return True

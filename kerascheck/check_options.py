@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kerascheck.types import RunResult
-
 if TYPE_CHECKING:
     from kerascheck.fix_command import FixOptions
+    from kerascheck.types import RunResult
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ class InputOptions:
     stdin_filename: str | None
     jobs: int | None
     no_cache: bool
+    cache_dir: str | None
 
 
 _OPTIONS = (
@@ -55,6 +55,11 @@ _OPTIONS = (
         help="Worker processes (default: the number of cores; 1 checks in this process).",
     ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write .kerascheck_cache/."),
+    click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        help="Keep the cache here instead of .kerascheck_cache/ in the project root.",
+    ),
 )
 
 
@@ -72,6 +77,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
             stdin_filename=kwargs.pop("stdin_filename"),
             jobs=kwargs.pop("jobs"),
             no_cache=kwargs.pop("no_cache"),
+            cache_dir=kwargs.pop("cache_dir"),
         )
         return command(*args, inputs=inputs, **kwargs)
 
@@ -122,6 +128,7 @@ def run_check(
         stdin_filename=inputs.stdin_filename,
         jobs=inputs.jobs,
         use_cache=not inputs.no_cache,
+        cache_dir=inputs.cache_dir,
     )
     try:
         resolver = resolver_for(request)

@@ -8,15 +8,17 @@ import click
 
 
 @click.command("clean")
-def clean() -> None:
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False), help="The cache folder, if not the default."
+)
+def clean(cache_dir: str | None) -> None:
     """Remove .kerascheck_cache/ (in the project root of the current folder)."""
-    from kerascheck.cache import CACHE_DIR, cache_root
     from kerascheck.cache import clean as remove
+    from kerascheck.cache import default_cache_dir
     from kerascheck.config import ConfigError
 
     try:
-        root = cache_root(os.getcwd())
+        where = cache_dir or default_cache_dir(os.getcwd())
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    where = os.path.join(root, CACHE_DIR)
-    click.echo(f"Removed {where}" if remove(root) else f"No cache at {where}")
+    click.echo(f"Removed {where}" if remove(where) else f"No cache at {where}")

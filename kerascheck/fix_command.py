@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +65,20 @@ def _without_nodes(d: Diagnostic) -> Diagnostic:
     return dataclasses.replace(d, fix=fix)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: stop when the parent is gone (killed), instead of waiting forever for
+    work that will never come. A write in progress is atomic, so stopping is safe."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def fix_all(
     jobs: list[tuple[str, Settings]], options: FixOptions, workers: int | None
 ) -> list[FileFix]:
@@ -78,7 +93,9 @@ def fix_all(
 
     tasks = [(path, s, options.unsafe, options.write) for path, s in jobs]
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             return list(pool.map(_fix_one, tasks, chunksize=max(1, len(jobs) // (workers * 4))))
     except BrokenProcessPool:
         # A worker died: finish here. Files it already fixed are left as they are (fixing is
@@ -88,8 +105,6 @@ def fix_all(
 
 def _fix_stdin(request: Request, resolver: Resolver, options: FixOptions) -> FileFix:
     """Standard input is fixed to standard output (as formatters do), never to a file."""
-    import os
-
     from kerascheck.fix_files import fix_python
     from kerascheck.runner import STDIN
 

@@ -288,7 +288,3 @@ def fix_text(
     again = f"the finding is still reported after {passes} pass{'es' if passes != 1 else ''}"
     skipped += [_skip(d, again) for g in groups for d in g.diagnostics]
     return TextFix(text, current, fixed, result, skipped)
-
-
-def fixable_count(diagnostics: Sequence[Diagnostic], unsafe: bool) -> int:
-    return sum(1 for d in diagnostics if allowed(d.fix, unsafe))

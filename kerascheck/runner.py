@@ -29,6 +29,7 @@ class Request:
     stdin_filename: str | None = None
     jobs: int | None = None
     use_cache: bool = True
+    cache_dir: str | None = None
 
 
 def resolver_for(request: Request) -> Resolver:
@@ -60,9 +61,9 @@ def check_all(jobs: list[tuple[str, Settings]], request: Request) -> list[FileRe
     # One file: nothing to share and nothing to gain; skip hashing and worker start-up.
     if not request.use_cache or len(jobs) < 2:
         return check_files(jobs, workers)
-    from kerascheck.cache import Cache, cache_root
+    from kerascheck.cache import Cache, default_cache_dir
 
-    cache = Cache(cache_root(os.getcwd()))
+    cache = Cache(request.cache_dir or default_cache_dir(os.getcwd()))
     results: dict[int, FileResult] = {}
     misses: list[int] = []
     keys: dict[int, str] = {}

@@ -138,3 +138,20 @@ def test_identical_files_keep_their_own_paths(tmp_path: Path) -> None:
     _, warm = run_json("--isolated", ".", cwd=tmp_path)
     assert warm == cold
     assert [d["path"] for d in warm["diagnostics"]] == ["x/model.py", "y/model.py", "z.py"]
+
+
+def test_cache_dir_option_and_clean_only_removes_our_folders(tmp_path: Path) -> None:
+    make_tree(tmp_path / "src")
+    elsewhere = tmp_path / "elsewhere"
+    run_json("--isolated", "--cache-dir", str(elsewhere), "src", cwd=tmp_path)
+    assert len(list(elsewhere.glob("v*/*/*.json"))) == 12
+    assert not (tmp_path / ".kerascheck_cache").exists()
+    assert (elsewhere / "CACHEDIR.TAG").is_file()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "data.txt").write_text("keep me", encoding="utf-8")
+    proc = run_cli("clean", "--cache-dir", str(precious), cwd=tmp_path)
+    assert proc.returncode == 0 and "No cache" in proc.stdout
+    assert (precious / "data.txt").exists()
+    assert "Removed" in run_cli("clean", "--cache-dir", str(elsewhere), cwd=tmp_path).stdout
+    assert not elsewhere.exists()

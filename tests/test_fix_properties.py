@@ -77,3 +77,49 @@ def test_random_mixes(parts: list[str], crlf: bool, unsafe: bool) -> None:
     if crlf:
         outcome = fix_text(text, "mix.py", ALL, unsafe=unsafe)
         assert "\n" not in outcome.text.replace("\r\n", ""), "a fix wrote a bare LF in a CRLF file"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(CORPUS), st.booleans()), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_random_notebooks(cells: list[tuple[str, bool]], unsafe: bool) -> None:
+    """Cells (some opening with a magic) fixed: JSON intact, cells parse, a second fix is a no-op."""
+    import json
+
+    from kerascheck.notebook import mask_cell, split_lines
+    from kerascheck.notebook_fix import fix_notebook
+
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": f"c{i}",
+                "metadata": {},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [str(i)]}],
+                "execution_count": i,
+                "source": split_lines(("%matplotlib inline\n" if magic else "") + text),
+            }
+            for i, (text, magic) in enumerate(cells)
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    data = (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode()
+    outcome = fix_notebook(data, "nb.ipynb", ALL, unsafe)
+    if outcome.data is None:
+        return
+    fixed = json.loads(outcome.data)
+    for before, after in zip(notebook["cells"], fixed["cells"], strict=True):
+        assert {k: v for k, v in before.items() if k != "source"} == {
+            k: v for k, v in after.items() if k != "source"
+        }
+        if after["source"] != before["source"]:
+            assert _parses("".join(mask_cell("".join(after["source"]))[0]))
+            assert after["source"][0].startswith("%matplotlib") == before["source"][0].startswith(
+                "%matplotlib"
+            )
+    again = fix_notebook(outcome.data, "nb.ipynb", ALL, unsafe)
+    assert again.data is None and again.fixed == 0

@@ -406,7 +406,23 @@ def _layers_file(index: int) -> str:
     return f"# file {index}\nimport keras\nmodel = keras.Sequential([\n{layers}\n])\n"
 
 
+def _child_pids(parent: int) -> list[int]:
+    """Live children of a process, from /proc (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat_line = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name is in parentheses and may hold spaces; ppid follows the state.
+            if int(stat_line.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
     import signal
     import subprocess
@@ -420,7 +436,7 @@ def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
     fixed = fix_text(old[0], "x.py", settings, unsafe=True).text
     new = {i: fixed.replace("# file 0\n", f"# file {i}\n", 1) for i in old}
     assert all(old[i] != new[i] for i in old)
-    for attempt, delay in enumerate((0.0, 0.05, 0.2)):
+    for attempt, (delay, jobs) in enumerate(((0.0, "1"), (0.05, "1"), (0.2, "2"))):
         tree = tmp_path / f"tree{attempt}"
         for i, text in old.items():
             folder = tree / f"d{i % 7}"
@@ -429,15 +445,21 @@ def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
         first = tree / "d0" / "m000.py"
         proc = subprocess.Popen(
             [sys.executable, "-m", "kerascheck", "check", "--fix", "--unsafe-fixes",
-             "--select", "KC101", "--no-cache", "-j", "1", str(tree)],
+             "--select", "KC101", "--no-cache", "-j", jobs, str(tree)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 120
         while first.read_text(encoding="utf-8") == old[0] and time.monotonic() < deadline:
             time.sleep(0.005)
         time.sleep(delay)
+        workers = _child_pids(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        # Worker processes notice their parent is gone and stop, rather than hang forever.
+        deadline = time.monotonic() + 10
+        while any(os.path.exists(f"/proc/{pid}") for pid in workers):
+            assert time.monotonic() < deadline, "worker processes outlived the killed run"
+            time.sleep(0.05)
         states = {"old": 0, "new": 0}
         for i in old:
             path = tree / f"d{i % 7}" / f"m{i:03}.py"
@@ -521,3 +543,13 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     assert [d.code for d in outcome.result.diagnostics] == ["KC101"]
     assert target.read_bytes() == SELU.encode()
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+def test_many_files_fixed_by_worker_processes(tmp_path: Path) -> None:
+    for i in range(12):
+        write(tmp_path / f"m{i:02}.py", SELU.encode())
+    proc = run_cli("check", "--fix", "-j", "2", "--no-cache", str(tmp_path))
+    assert "Fixed 0 problems; 12 more fixable with --unsafe-fixes." in proc.stdout
+    proc = run_cli("check", "--fix", "--unsafe-fixes", "-j", "2", str(tmp_path))
+    assert proc.returncode == 0 and "Fixed 12 problems." in proc.stdout
+    assert all(p.read_bytes() == SELU_FIXED.encode() for p in tmp_path.glob("*.py"))

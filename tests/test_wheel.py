@@ -29,3 +29,8 @@ def test_wheel_layout(tmp_path: Path) -> None:
     assert not [n for n in names if n.startswith("rules/")]
     top_level = {n.split("/", 1)[0] for n in names}
     assert top_level <= {"kerascheck"} | {n for n in top_level if n.endswith(".dist-info")}
+    # Every subpackage of the source tree ships, and so does every rule module.
+    for init in (ROOT / "kerascheck").rglob("__init__.py"):
+        assert init.relative_to(ROOT).as_posix() in names
+    for rule in (ROOT / "rules").glob("kc*.py"):
+        assert f"kerascheck/rules/{rule.name}" in names

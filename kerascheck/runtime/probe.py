@@ -208,15 +208,21 @@ def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
     if grads is None:
         return None
     squares: dict[int, float] = {}
+    sizes: dict[int, int] = {}
     for variable, grad in zip(model.trainable_variables, grads, strict=False):
         position = owner.get(id(variable))
         if position is not None:
             total = squares.get(position, 0.0) + float(np.sum(np.square(grad, dtype="f8")))
             squares[position] = total
-    return [
-        {"index": i, "layer": model.layers[i].name, "norm": math.sqrt(s) if s == s else s}
-        for i, s in sorted(squares.items())
-    ]
+            sizes[position] = sizes.get(position, 0) + int(np.size(grad))
+    found = []
+    for i, square in sorted(squares.items()):
+        norm = math.sqrt(square) if square == square else square
+        # The root mean square compares layers of different sizes: a 784x300 kernel's norm
+        # is large beside a 100x10 one's for the same per-weight gradient.
+        rms = norm / math.sqrt(max(1, sizes[i]))
+        found.append({"index": i, "layer": model.layers[i].name, "norm": norm, "rms": rms})
+    return found
 
 
 def loss_names(model: Any, outputs: int) -> list[str | None]:

@@ -46,5 +46,10 @@ def codes(report: dict[str, Any]) -> set[str]:
     return {d["code"] for d in report["diagnostics"]}
 
 
+def runtime_findings(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The KR findings only: the static rules' own codes may change under us."""
+    return [d for d in report["diagnostics"] if d["code"].startswith("KR")]
+
+
 def fixture(name: str) -> str:
     return str(FIXTURES / name)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ENV, codes, fixture, kerascheck_run, run_json
+from .conftest import ENV, codes, fixture, kerascheck_run, run_json, runtime_findings
 
 pytestmark = pytest.mark.runtime
 
@@ -34,7 +34,7 @@ def test_seeded_wide_and_deep_is_reproducible_and_saves_nothing_here(tmp_path: P
 def test_partial_seed_is_not_reproducible() -> None:
     exit_code, report = run_json(fixture("wide_deep_partial_seed.py"))
     assert exit_code == 1
-    (finding,) = report["diagnostics"]
+    (finding,) = runtime_findings(report)
     assert finding["code"] == "KR001" and finding["name"] == "non-reproducible-training"
     assert "partial seed" in finding["message"]
     assert "already at initialization" in finding["message"]
@@ -177,8 +177,8 @@ def test_static_rules_run_on_a_model_built_by_opaque_code() -> None:
 def test_unseeded_shuffle_differs_only_after_the_fit() -> None:
     exit_code, report = run_json(fixture("wide_deep_unseeded_shuffle.py"))
     assert exit_code == 1
-    (finding,) = report["diagnostics"]
+    (finding,) = runtime_findings(report)
     assert finding["code"] == "KR001" and "only after the fit" in finding["message"]
-    assert "np.random.permutation on line 20" in finding["message"]
+    assert "np.random.permutation on line 19" in finding["message"]
     verdict = report["runtime"][0]["models"][0]["reproducibility"]
     assert verdict["init_identical"] and not verdict["differed_at_init"]

@@ -119,6 +119,8 @@ class _Reader:
         self.functions: dict[str, UserFunction] = {}
         # Producer -> consumer links between layers of functional graphs.
         self.links: list[tuple[Layer, Layer]] = []
+        # The same links by consumer, so a graph is walked in its own size, not the file's.
+        self.producers_of: dict[int, list[Layer]] = {}
         self.call_order: dict[int, int] = {}
         self.returned: list[Any] = []
         self.anchor = 0
@@ -758,6 +760,7 @@ class _Reader:
             if isinstance(source, Tensor):
                 for producer in source.producers:
                     self.links.append((producer, layer))
+                    self.producers_of.setdefault(id(layer), []).append(producer)
         self.call_order.setdefault(id(layer), self.next_seq())
         return Tensor([layer])
 
@@ -803,9 +806,7 @@ class _Reader:
             model.complete = False
             out_layers = out_layers or []
             in_layers = in_layers or []
-        consumers: dict[int, list[Layer]] = {}
-        for src, dst in self.links:
-            consumers.setdefault(id(dst), []).append(src)
+        producers_of = self.producers_of
         seen: dict[int, Layer] = {}
         stack = list(out_layers)
         while stack:
@@ -813,12 +814,15 @@ class _Reader:
             if id(layer) in seen:
                 continue
             seen[id(layer)] = layer
-            stack.extend(consumers.get(id(layer), []))
+            stack.extend(producers_of.get(id(layer), []))
         ordered = sorted(seen.values(), key=lambda layer: self.call_order.get(id(layer), layer.seq))
         index = {id(layer): i for i, layer in enumerate(ordered)}
         model.layers = ordered
         edges = {
-            (index[id(s)], index[id(d)]) for s, d in self.links if id(s) in index and id(d) in index
+            (index[id(s)], index[id(d)])
+            for d in ordered
+            for s in producers_of.get(id(d), [])
+            if id(s) in index
         }
         model.edges = sorted(edges)
         model.inputs = [index[id(layer)] for layer in in_layers if id(layer) in index]

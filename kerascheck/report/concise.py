@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.types import Diagnostic, FileError, RunResult
+from kerascheck.types import Applicability, Diagnostic, FileError, RunResult
 
 
 def location(path: str, line: int | None, column: int | None, cell: int | None) -> str:
@@ -17,7 +17,8 @@ def location(path: str, line: int | None, column: int | None, cell: int | None) 
 
 
 def diagnostic_line(d: Diagnostic) -> str:
-    fix = " [*]" if d.fix is not None else ""
+    # `[*]` marks what plain `--fix` repairs; unsafe fixes are listed in the summary.
+    fix = " [*]" if d.fix is not None and d.fix.applicability is Applicability.SAFE else ""
     return f"{location(d.path, d.line, d.column, d.cell)}: {d.code}{fix} {d.message}"
 
 

@@ -9,7 +9,7 @@ from typing import IO
 
 from kerascheck.report.concise import location
 from kerascheck.rule import find_rule
-from kerascheck.types import Diagnostic, FileError, RunResult, Severity
+from kerascheck.types import Applicability, Diagnostic, FileError, RunResult, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
@@ -86,7 +86,20 @@ def summary(result: RunResult, fixed: int = 0) -> str:
             f"Found {found} problem{'s' if found != 1 else ''} in "
             f"{files_with} file{'s' if files_with != 1 else ''}"
         )
-    return f"{head} ({', '.join(parts)})."
+    return f"{head} ({', '.join(parts)}).{fix_hint(result)}"
+
+
+def fix_hint(result: RunResult) -> str:
+    """ruff's convention: say how many findings `--fix` would repair, and with what flag."""
+    fixes = [d.fix.applicability for d in result.diagnostics if d.fix is not None]
+    safe = fixes.count(Applicability.SAFE)
+    unsafe = len(fixes) - safe
+    if safe:
+        more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+        return f"\n[*] {safe} fixable with --fix{more}."
+    if unsafe:
+        return f"\n{unsafe} fixable with --fix --unsafe-fixes."
+    return ""
 
 
 def render(result: RunResult, stream: IO[str] | None = None, color: bool | None = None) -> None:
@@ -108,7 +121,7 @@ def render(result: RunResult, stream: IO[str] | None = None, color: bool | None 
         head.append(location(d.path, d.line, d.column, d.cell), "bold")
         head.append(": ")
         head.append(d.code, _STYLE[d.severity])
-        if d.fix is not None:
+        if d.fix is not None and d.fix.applicability is Applicability.SAFE:
             head.append(" [*]", "cyan")
         head.append(f" {d.message}")
         console.print(head)

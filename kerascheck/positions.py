@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from typing import cast
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange
 
+from kerascheck.code_positions import code_positions
 from kerascheck.types import SourceLocation, Span
 
 # Why not PositionProvider on every file: it re-generates the whole module's code and costs
@@ -23,8 +23,8 @@ class Locator:
         self.source = source
         self.anchors = anchors
         self._statement_lines: list[int] | None = None
-        self._cache: dict[int, tuple[dict[cst.CSTNode, object], int]] = {}
-        self._whole: dict[cst.CSTNode, object] | None = None
+        self._cache: dict[int, tuple[Mapping[cst.CSTNode, CodeRange], int]] = {}
+        self._whole: Mapping[cst.CSTNode, CodeRange] | None = None
 
     def span(self, node: cst.CSTNode | SourceLocation) -> Span:
         if isinstance(node, SourceLocation):
@@ -58,32 +58,23 @@ class Locator:
             self._statement_lines = lines
         return self._statement_lines
 
-    def _statement_positions(self, anchor: int, line: int) -> tuple[dict[cst.CSTNode, object], int]:
+    def _statement_positions(
+        self, anchor: int, line: int
+    ) -> tuple[Mapping[cst.CSTNode, CodeRange], int]:
         cached = self._cache.get(anchor)
         if cached is None:
             stmt = self.module.body[anchor]
             mini = self.module.with_changes(header=(), body=(stmt,), footer=())
             positions = code_positions(mini)
             start = positions[stmt].start.line
-            cached = (dict(positions), line - start)
+            cached = (positions, line - start)
             self._cache[anchor] = cached
         return cached
 
-    def _whole_positions(self) -> dict[cst.CSTNode, object]:
+    def _whole_positions(self) -> Mapping[cst.CSTNode, CodeRange]:
         if self._whole is None:
-            self._whole = dict(code_positions(self.module))
+            self._whole = code_positions(self.module)
         return self._whole
-
-
-def code_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    """What `MetadataWrapper(module).resolve(PositionProvider)` gives, at 60% of the cost.
-
-    The wrapper also walks the whole tree with a visitor before the provider's one code
-    generation pass; the provider's own pass is all that positions need.
-    """
-    provider = PositionProvider()
-    provider._gen_impl(module)
-    return cast(Mapping[cst.CSTNode, CodeRange], provider._computed)
 
 
 def _to_span(position: object, offset: int) -> Span:

@@ -476,10 +476,31 @@ class _Reader:
 
     def visit_children(self, node: cst.CSTNode) -> None:
         """Record the calls inside an expression the reader does not evaluate."""
+        # The common kinds by their fields, in source order: `children` rebuilds the node.
+        if isinstance(node, cst.Subscript):
+            self.expr(node.value)
+            for element in node.slice:
+                part = element.slice
+                if isinstance(part, cst.Index):
+                    self.expr(part.value)
+                elif isinstance(part, cst.Slice):
+                    self.expr(part.lower)
+                    self.expr(part.upper)
+                    self.expr(part.step)
+            return
+        if isinstance(node, cst.Comparison):
+            self.expr(node.left)
+            for target in node.comparisons:
+                self.expr(target.comparator)
+            return
+        if isinstance(node, cst.BooleanOperation):
+            self.expr(node.left)
+            self.expr(node.right)
+            return
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 self.expr(child)
-            elif not isinstance(child, cst.BaseStatement):
+            elif not isinstance(child, _NO_EXPRESSIONS):
                 self.visit_children(child)
 
     def element(self, element: cst.BaseElement) -> Any:
@@ -942,6 +963,32 @@ def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:
         items.extend(args[0])
     elif method not in ("count", "index", "copy"):
         items.append(Repeated(UNKNOWN, None))
+
+
+# Tokens and whitespace: nodes that never hold an expression (or a statement).
+_NO_EXPRESSIONS = (
+    cst.BaseStatement,
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.Comment,
+    cst.Newline,
+    cst.EmptyLine,
+    cst.TrailingWhitespace,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Colon,
+    cst.Comma,
+    cst.Dot,
+    cst.AssignEqual,
+    cst.BaseBinaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseCompOp,
+    cst.BaseUnaryOp,
+)
 
 
 def _suite(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:

@@ -62,10 +62,13 @@ def _jax_gradients(model: Any, x: Any, y: Any) -> list[np.ndarray]:
     trainable = [v.value for v in model.trainable_variables]
     frozen = [v.value for v in model.non_trainable_variables]
     metrics = [v.value for v in model.metrics_variables]
+    optimizer = getattr(model, "optimizer", None)
+    # Needed for the loss scaling step, even when the optimizer does not scale.
+    optimizer_values = [v.value for v in optimizer.variables] if optimizer is not None else []
 
     def loss_fn(values: list[Any]) -> Any:
         loss, aux = model.compute_loss_and_updates(
-            values, frozen, metrics, x, y, None, training=True
+            values, frozen, metrics, x, y, None, training=True, optimizer_variables=optimizer_values
         )
         return loss, aux
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import tempfile
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -13,6 +15,7 @@ from rich.console import Console
 from kerascheck.runtime import analysis, report, runner
 from kerascheck.runtime.protocol import ChildSpec
 from kerascheck.runtime.targets import Target, UsageError, parse_target
+from kerascheck.types import FileError
 
 STAGES = {
     "importing": "importing the backend",
@@ -104,11 +107,9 @@ def run(
     try:
         parsed = parse_target(target)
     except UsageError as error:
-        errors.print(f"[red]error:[/] {error}")
-        sys.exit(2)
+        _usage_error(errors, target, str(error), output_format)
     if parsed.kind != "script" and script_args:
-        errors.print("[red]error:[/] arguments after -- are for scripts only")
-        sys.exit(2)
+        _usage_error(errors, target, "arguments after -- are for scripts only", output_format)
     root = tempfile.mkdtemp(prefix="kerascheck-run-")
     try:
         specs = [
@@ -143,6 +144,15 @@ def run(
     else:
         report.print_text(outcome, Console())
     sys.exit(outcome.exit_code)
+
+
+def _usage_error(console: Console, target: str, message: str, output_format: str) -> NoReturn:
+    """Exit 2; in JSON mode still one JSON object on stdout, carrying the error."""
+    console.print(f"[red]error:[/] {message}")
+    if output_format == "json":
+        error = FileError(target, message, internal=True)
+        print(json.dumps({**report.empty_json(), "errors": [error.to_json()]}))
+    sys.exit(2)
 
 
 def _spec(

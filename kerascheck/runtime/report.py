@@ -25,6 +25,16 @@ def version() -> str:
         return "0+unknown"
 
 
+def empty_json() -> dict[str, Any]:
+    return {
+        "version": version(),
+        "files_checked": 0,
+        "diagnostics": [],
+        "errors": [],
+        "runtime": [],
+    }
+
+
 def to_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "version": version(),

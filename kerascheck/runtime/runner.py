@@ -50,6 +50,8 @@ def child_environment(device: str, threads: int | None) -> dict[str, str]:
     if device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
         env["JAX_PLATFORMS"] = "cpu"
+    if threads is None and env.get("KERAS_BACKEND") == "torch":
+        threads = 1  # torch's own pool on a busy small machine made epochs vary 1.3-29 s
     if threads is not None:
         # Two children share the machine: one thread pool each keeps them from thrashing.
         for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "MKL_NUM_THREADS"):

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.runtime
 def test_seeded_wide_and_deep_is_reproducible_and_saves_nothing_here(tmp_path: Path) -> None:
     exit_code, report = run_json(fixture("wide_deep_seeded.py"), "--", "5", cwd=tmp_path)
     assert exit_code == 0, report
+    assert set(report) == {"version", "files_checked", "diagnostics", "errors", "runtime"}
+    assert report["files_checked"] == 1
     assert report["diagnostics"] == [] and report["errors"] == []
     (model,) = report["runtime"][0]["models"]
     assert model["reproducibility"]["verdict"] == "identical"
@@ -163,6 +165,8 @@ def test_a_child_that_dies_is_a_clear_error() -> None:
 def test_missing_target_is_a_usage_error() -> None:
     done = kerascheck_run("no_such_script.py")
     assert done.returncode == 2 and "no such file" in done.stderr
+    exit_code, report = run_json("no_such_script.py")
+    assert exit_code == 2 and "no such file" in report["errors"][0]["message"]
 
 
 def test_static_rules_run_on_a_model_built_by_opaque_code() -> None:

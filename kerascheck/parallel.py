@@ -40,7 +40,9 @@ def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[File
     """Results in the order of `jobs`, from `workers` processes when it pays off."""
     workers = min(workers, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
-        return [check_file(path, settings) for path, settings in jobs]
+        # Portable here too: an edit's node keeps its file's whole tree alive, so memory
+        # would grow with the number of files instead of with the largest one.
+        return [_check_one(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -50,4 +52,4 @@ def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[File
             return list(pool.map(_check_one, jobs, chunksize=chunk))
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the run here rather than fail it.
-        return [check_file(path, settings) for path, settings in jobs]
+        return [_check_one(job) for job in jobs]

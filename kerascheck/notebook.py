@@ -10,9 +10,14 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-import libcst as cst
-
-from kerascheck.engine import Settings, check_text, mentions_keras, parse, syntax_error
+from kerascheck.engine import (
+    PARSE_ERRORS,
+    Settings,
+    check_text,
+    mentions_keras,
+    parse,
+    syntax_error,
+)
 from kerascheck.types import Diagnostic, FileError, FileResult
 
 # Cell magics whose body is Python (it runs under timing, capture or profiling).
@@ -303,7 +308,7 @@ def _cell_error(text: str, path: str) -> FileError | None:
         return syntax_error(path, exc)
     try:
         parse(text)
-    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+    except PARSE_ERRORS as exc:
         return syntax_error(path, exc)
     return None
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.engine import Settings, mentions_keras
+from kerascheck.engine import PARSE_ERRORS, Settings, mentions_keras
 from kerascheck.fix_files import FileFix, unified_diff
 from kerascheck.fixer import SkippedFix, fix_text
 from kerascheck.notebook import (
@@ -48,7 +48,7 @@ def _parses(text: str) -> bool:
             warnings.simplefilter("ignore")
             ast.parse(text)
         cst.parse_module(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, cst.ParserSyntaxError):
+    except (*PARSE_ERRORS, MemoryError):  # type: ignore[misc]
         return False
     return True
 

@@ -120,6 +120,12 @@ BAD_INPUTS: dict[str, tuple[bytes, str | None, int | None, bool]] = {
     ),
     "null_byte.py": (b"import keras\nx = 1\x00\n" + SELU.encode(), "null byte", 2, False),
     "empty.py": (b"", None, None, False),
+    "deeply_nested.py": (
+        b"import keras\nx = " + b" + ".join([b"a"] * 3000) + b"\n",
+        "nested too deeply",
+        None,
+        False,
+    ),
     "bom.py": (b"\xef\xbb\xbf" + GOOD.encode(), None, None, True),
     "crlf.py": (GOOD.replace("\n", "\r\n").encode(), None, None, True),
     "not_json.ipynb": (

@@ -21,7 +21,8 @@ def artifact_changes(diagnostics: Sequence[Diagnostic]) -> dict[int, list[dict[s
     """
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
-        if d.fix is not None and d.cell is None and (d.fix.edits or d.fix.imports):
+        # Not `d.fix.edits`: results from workers and from the cache carry no syntax nodes.
+        if d.fix is not None and d.cell is None:
             by_path[d.path].append(d)
     out: dict[int, list[dict[str, Any]]] = {}
     for path, wanted in by_path.items():

@@ -181,7 +181,11 @@ def test_static_rules_run_on_a_model_built_by_opaque_code() -> None:
 def test_unseeded_shuffle_differs_only_after_the_fit() -> None:
     exit_code, report = run_json(fixture("wide_deep_unseeded_shuffle.py"))
     assert exit_code == 1
-    (finding,) = runtime_findings(report)
+    found = runtime_findings(report)
+    # Only KR001 is this fixture's claim; other measurements may vary with machine load.
+    repro = [d for d in found if d["code"] == "KR001"]
+    assert len(repro) == 1, [(d["code"], d["message"]) for d in found]
+    (finding,) = repro
     assert finding["code"] == "KR001" and "only after the fit" in finding["message"]
     assert "np.random.permutation on line 19" in finding["message"]
     verdict = report["runtime"][0]["models"][0]["reproducibility"]

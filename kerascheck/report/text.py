@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from typing import IO
@@ -14,42 +13,18 @@ from kerascheck.types import Applicability, Diagnostic, FileError, RunResult, Se
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
 
-@functools.lru_cache(maxsize=64)
-def _file_lines(path: str) -> dict[int | None, list[str]]:
-    """Lines of a file by cell (None for .py files)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return {}
-    if path.endswith(".ipynb"):
-        import json
-
-        from kerascheck.notebook import cell_source
-
-        try:
-            cells = json.loads(data.decode("utf-8-sig"))["cells"]
-            return {i: cell_source(c).splitlines() for i, c in enumerate(cells, start=1)}
-        except (ValueError, KeyError, TypeError):
-            return {}
-    from kerascheck.engine import decode
-
-    try:
-        return {None: decode(data).splitlines()}
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return {}
-
-
 def _frame(d: Diagnostic) -> list[tuple[str, str]]:
     """(text, style) pieces of a small code frame with the span underlined."""
-    lines = _file_lines(d.path).get(d.cell, [])
+    from kerascheck.report.source_lines import file_lines
+
+    lines = file_lines(d.path).get(d.cell, [])
     if not 1 <= d.line <= len(lines):
         return []
     width = len(str(min(d.end_line, d.line + 2)))
     out: list[tuple[str, str]] = []
     last = min(d.end_line, d.line + 2)
     for number in range(d.line, last + 1):
-        text = lines[number - 1].rstrip("\n").expandtabs(4)
+        text = lines[number - 1].rstrip("\r\n").expandtabs(4)
         out.append((f"  {number:>{width}} │ ", "dim"))
         out.append((text + "\n", ""))
         start = d.column if number == d.line else len(text) - len(text.lstrip()) + 1

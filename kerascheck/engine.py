@@ -178,6 +178,12 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
         try:
             findings: Iterable[Finding] = list(rule.check(ctx))
             placed = [(f, locator.span(f.node)) for f in findings]
+        except RecursionError:
+            # Positions of a 5,000-link attribute chain: the input is too deep, not the rule wrong.
+            result.errors.append(
+                FileError(file.path, f"{rule_cls.code} gave up: code nested too deeply")
+            )
+            continue
         except Exception as exc:
             detail = traceback.format_exc() if settings.verbose else f"{type(exc).__name__}: {exc}"
             result.errors.append(

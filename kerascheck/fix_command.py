@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -11,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from kerascheck.engine import Settings
 from kerascheck.fix_files import FileFix, FixRun, fix_file, skipped_line, summary_line
-from kerascheck.types import Diagnostic, Fix, RunResult
+from kerascheck.parallel import exit_with_parent, portable
+from kerascheck.types import RunResult
 
 if TYPE_CHECKING:
     from kerascheck.config import Resolver
@@ -52,31 +52,10 @@ def _fix_one(job: tuple[str, Settings, bool, bool]) -> FileFix:
     path, settings, unsafe, write = job
     outcome = fix_file(path, settings, unsafe, write)
     result = outcome.result
-    result.diagnostics = [_without_nodes(d) for d in result.diagnostics]
-    result.suppressed = [_without_nodes(d) for d in result.suppressed]
+    result.diagnostics = [portable(d) for d in result.diagnostics]
+    result.suppressed = [portable(d) for d in result.suppressed]
     outcome.data = None
     return outcome
-
-
-def _without_nodes(d: Diagnostic) -> Diagnostic:
-    if d.fix is None or not d.fix.edits:
-        return d
-    fix = Fix(d.fix.applicability, d.fix.description, (), d.fix.imports)
-    return dataclasses.replace(d, fix=fix)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: stop when the parent is gone (killed), instead of waiting forever for
-    work that will never come. A write in progress is atomic, so stopping is safe."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def fix_all(
@@ -94,7 +73,7 @@ def fix_all(
     tasks = [(path, s, options.unsafe, options.write) for path, s in jobs]
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)
+            max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
             return list(pool.map(_fix_one, tasks, chunksize=max(1, len(jobs) // (workers * 4))))
     except BrokenProcessPool:

@@ -21,7 +21,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _portable(d: Diagnostic) -> Diagnostic:
+def portable(d: Diagnostic) -> Diagnostic:
     """Without fix edits: they are syntax nodes of the worker's tree, meaningless here."""
     if d.fix is None or not d.fix.edits:
         return d
@@ -29,10 +29,24 @@ def _portable(d: Diagnostic) -> Diagnostic:
     return dataclasses.replace(d, fix=fix)
 
 
+def exit_with_parent(parent: int) -> None:
+    """In a worker: stop when the parent is gone (killed), instead of waiting forever for
+    work that will never come. A write in progress is atomic, so stopping is safe."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _check_one(job: tuple[str, Settings]) -> FileResult:
     result = check_file(*job)
-    result.diagnostics = [_portable(d) for d in result.diagnostics]
-    result.suppressed = [_portable(d) for d in result.suppressed]
+    result.diagnostics = [portable(d) for d in result.diagnostics]
+    result.suppressed = [portable(d) for d in result.suppressed]
     return result
 
 
@@ -48,7 +62,9 @@ def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[File
 
     chunk = max(1, len(jobs) // (workers * 4))
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             return list(pool.map(_check_one, jobs, chunksize=chunk))
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the run here rather than fail it.

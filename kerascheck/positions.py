@@ -43,7 +43,7 @@ class Locator:
         if self._statement_lines is None:
             try:
                 tree = ast.parse(self.source)
-            except (SyntaxError, ValueError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             lines: list[int] = []
             stmts = tree.body

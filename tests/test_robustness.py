@@ -126,6 +126,12 @@ BAD_INPUTS: dict[str, tuple[bytes, str | None, int | None, bool]] = {
         None,
         False,
     ),
+    "long_attribute_chain.py": (
+        b"import keras\nx = keras" + b".a" * 5000 + b"\n",
+        "nested too deeply",
+        None,
+        False,
+    ),
     "bom.py": (b"\xef\xbb\xbf" + GOOD.encode(), None, None, True),
     "crlf.py": (GOOD.replace("\n", "\r\n").encode(), None, None, True),
     "not_json.ipynb": (

@@ -67,7 +67,7 @@ STAGES = {
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
     default="text",
     show_default=True,
 )
@@ -141,8 +141,15 @@ def run(
             outcome.warnings.append("--plot: no SELU model to draw")
     if output_format == "json":
         report.print_json(outcome)
-    else:
+    elif output_format == "text":
         report.print_text(outcome, Console())
+    else:
+        # The CI formats of `kerascheck check`, fed the same diagnostics.
+        from kerascheck.report.emit import emit
+        from kerascheck.types import FileResult, RunResult
+
+        result = FileResult(target, list(outcome.diagnostics), list(outcome.errors))
+        emit(RunResult(files=[result]), output_format)
     sys.exit(outcome.exit_code)
 
 

@@ -190,3 +190,10 @@ def test_unseeded_shuffle_differs_only_after_the_fit() -> None:
     assert "np.random.permutation on line 19" in finding["message"]
     verdict = report["runtime"][0]["models"][0]["reproducibility"]
     assert verdict["init_identical"] and not verdict["differed_at_init"]
+
+
+def test_ci_formats_carry_runtime_findings() -> None:
+    done = kerascheck_run("--no-repro", "--format", "github", fixture("selu_he.py"))
+    assert done.returncode == 1, done.stderr
+    assert "title=kerascheck (KR002)::" in done.stdout
+    assert f"file={fixture('selu_he.py')},line=16" in done.stdout

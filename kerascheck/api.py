@@ -49,6 +49,8 @@ def check_source(
 
 
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
+    """Check files with one explicit Settings; `kerascheck.runner.run` also reads config files,
+    walks directories and uses the cache and workers, as the CLI does."""
     settings = settings or default_settings()
     return RunResult(files=[check_file(path, settings) for path in paths])
 

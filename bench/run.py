@@ -146,7 +146,7 @@ def check_flags() -> set[str]:
 
 
 def list_files(root: str) -> list[str]:
-    from kerascheck.discovery import walk
+    from kerascheck.run.discovery import walk
 
     return list(walk(root)) if os.path.isdir(root) else [root]
 

@@ -6,12 +6,13 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kerascheck.engine import Settings, check_bytes
-from kerascheck.rule import select_rules
-from kerascheck.types import FileError, FileResult, RunResult
+from kerascheck.engine.check import check_bytes
+from kerascheck.engine.registry import select_rules
+from kerascheck.model.results import FileError, FileResult, RunResult
+from kerascheck.model.settings import Settings
 
 if TYPE_CHECKING:
-    from kerascheck.fix_files import FixRun
+    from kerascheck.run.fix_files import FixRun
 
 # Files larger than this are skipped with a message: generated code, not models.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -35,7 +36,7 @@ def check_file(path: str, settings: Settings) -> FileResult:
             path=path, errors=[FileError(path, f"could not read: {reason}")], parsed=False
         )
     if path.endswith(".ipynb"):
-        from kerascheck.notebook import check_notebook
+        from kerascheck.engine.notebook_check import check_notebook
 
         return check_notebook(data, path, settings)
     return check_bytes(data, path, settings)
@@ -63,13 +64,13 @@ def fix_paths(
     write: bool = True,
 ) -> FixRun:
     """Apply the findings' fixes (safe ones; also unsafe ones when asked) to these files."""
-    from kerascheck.fix_files import fix_paths as fix
+    from kerascheck.run.fix_files import fix_paths as fix
 
     return fix(paths, settings or default_settings(), unsafe=unsafe, write=write)
 
 
 def fix_source(source: str, settings: Settings | None = None, *, unsafe: bool = False) -> str:
     """Python source text with its fixes applied."""
-    from kerascheck.fixer import fix_text
+    from kerascheck.engine.fixer import fix_text
 
     return fix_text(source, "<string>", settings or default_settings(), unsafe).text

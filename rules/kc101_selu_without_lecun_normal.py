@@ -6,10 +6,13 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck import keras_facts as facts
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Finding, Fix, Layer, Severity, is_unknown
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import is_unknown
+
+from ._lib.edits import set_keyword
 
 
 def selu_layers(ctx: RuleContext) -> Iterator[Layer]:

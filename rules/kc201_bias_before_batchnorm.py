@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Finding, Fix, Layer, Model, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer, Model
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import graph
+from ._lib.edits import set_keyword
 
 # Layers with a `use_bias` argument (EinsumDense has `bias_axes` and no bias by default).
 BIASED_PREFIXES = ("Dense", "Conv", "SeparableConv", "DepthwiseConv")

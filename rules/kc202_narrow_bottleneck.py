@@ -6,10 +6,12 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Layer, Model, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer, Model
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import graph
 
 MIN_CLASSES = 3
 DEFAULT_RATIO = 1.0

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Edit, Finding, Fix, Layer, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import graph
+from ._lib.edits import set_keyword
 
 SIGMOID = "sigmoid"
 

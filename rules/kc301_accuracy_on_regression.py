@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kerascheck import keras_facts as facts
-from kerascheck.arguments import argument_node
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import CallValue, Compile, Finding, Model, Ref, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Compile, Model
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import CallValue, Ref
+
+from ._lib.arguments import argument_node
 
 
 def describe(value: Any) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import seeding
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Finding, Severity
+from kerascheck.model.results import Applicability, Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import seeding
 
 
 class MissingSeed(Rule):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kerascheck.rule import RUNTIME_CODES, all_rules
+from kerascheck.engine.registry import RUNTIME_CODES, all_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table -->", "<!-- /rules-table -->"

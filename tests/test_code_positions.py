@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kerascheck.code_positions import code_positions
+from kerascheck.engine.code_positions import code_positions
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -127,7 +127,7 @@ def test_stdin_filename_picks_config_and_excludes(tmp_path: Path) -> None:
     ],
 )
 def test_gitignore_patterns(pattern: str, path: str, is_dir: bool, ignored: bool) -> None:
-    from kerascheck.gitignore import GitIgnore, parse_line
+    from kerascheck.run.gitignore import GitIgnore, parse_line
 
     parsed = parse_line(pattern, "/repo")
     assert parsed is not None

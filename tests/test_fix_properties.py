@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kerascheck.engine import Settings
-from kerascheck.fixer import allowed, fix_text
-from kerascheck.rule import all_rules
+from kerascheck.engine.fixer import allowed, fix_text
+from kerascheck.engine.registry import all_rules
+from kerascheck.model.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = Settings(rules=list(all_rules().values()))
@@ -88,8 +88,8 @@ def test_random_notebooks(cells: list[tuple[str, bool]], unsafe: bool) -> None:
     """Cells (some opening with a magic) fixed: JSON intact, cells parse, a second fix is a no-op."""
     import json
 
-    from kerascheck.notebook import mask_cell, split_lines
-    from kerascheck.notebook_fix import fix_notebook
+    from kerascheck.read.notebook import mask_cell, split_lines
+    from kerascheck.run.notebook_fix import fix_notebook
 
     notebook = {
         "cells": [

@@ -22,10 +22,11 @@ from fix_rules import (
     UseBiasOff,
 )
 
-from kerascheck.engine import Settings
-from kerascheck.fix_imports import add_imports, local_name
-from kerascheck.fixer import fix_text
-from kerascheck.rule import Rule, all_rules
+from kerascheck.engine.fix_imports import add_imports, local_name
+from kerascheck.engine.fixer import fix_text
+from kerascheck.engine.registry import all_rules
+from kerascheck.model.rule import Rule
+from kerascheck.model.settings import Settings
 
 KC101 = all_rules()["KC101"]
 SELU = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
@@ -74,8 +75,8 @@ m = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(2)])
 
 
 def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> None:
-    from kerascheck.engine import analyse_text
-    from kerascheck.fixer import plan
+    from kerascheck.engine.check import analyse_text
+    from kerascheck.engine.fixer import plan
 
     settings = Settings(rules=[UseBiasOff, RenameSequential])
     module, result = analyse_text(textwrap.dedent(CONTAINER), "t.py", settings)
@@ -379,7 +380,7 @@ def test_notebook_fixed_cell_by_cell_keeping_everything_else(tmp_path: Path) -> 
 
 
 def test_notebook_insertion_goes_to_the_cell_of_the_imports(tmp_path: Path) -> None:
-    from kerascheck.notebook_fix import fix_notebook
+    from kerascheck.run.notebook_fix import fix_notebook
 
     data = json.dumps(_notebook(), indent=2).encode()
     outcome = fix_notebook(data, "nb.ipynb", Settings(rules=[InsertSeed]), unsafe=True)
@@ -472,8 +473,8 @@ def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
 
 
 def test_split_back_refuses_what_it_cannot_place_soundly() -> None:
-    from kerascheck.notebook import CodeCell
-    from kerascheck.notebook_fix import _Unmappable, split_back
+    from kerascheck.read.notebook import CodeCell
+    from kerascheck.run.notebook_fix import _Unmappable, split_back
 
     cells = [CodeCell(1, ["a = 1\n", "b = 2\n"]), CodeCell(3, ["pass\n", "c = 3\n"])]
     originals = {1: ["a = 1\r\n", "b = 2"], 3: ["%time x\n", "c = 3\n"]}
@@ -489,7 +490,7 @@ def test_split_back_refuses_what_it_cannot_place_soundly() -> None:
 
 
 def test_compact_and_crlf_notebook_json_keep_their_layout() -> None:
-    from kerascheck.notebook_fix import dump_like
+    from kerascheck.run.notebook_fix import dump_like
 
     notebook = {"cells": [], "metadata": {"title": "é"}}
     compact = json.dumps(notebook, separators=(",", ":"), ensure_ascii=False)
@@ -527,7 +528,7 @@ def test_library_api(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_the_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kerascheck.fix_files import fix_file
+    from kerascheck.run.fix_files import fix_file
 
     target = write(tmp_path / "m.py", SELU.encode())
 

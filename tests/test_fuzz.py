@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kerascheck import api
-from kerascheck.notebook import check_notebook
+from kerascheck.engine.notebook_check import check_notebook
+from kerascheck.model.results import FileResult, RunResult
 from kerascheck.report import json_report
-from kerascheck.types import FileResult, RunResult
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -303,7 +303,8 @@ def test_fuzz_notebooks(text: str) -> None:
 @given(st.binary(max_size=400))
 def test_fuzz_bytes(data: bytes) -> None:
     """Arbitrary bytes that mention keras: an error or a result, never an exception."""
-    from kerascheck.engine import Settings, check_bytes
+    from kerascheck.engine.check import check_bytes
+    from kerascheck.model.settings import Settings
 
     result = check_bytes(
         b"import keras\n" + data, "fuzz.py", Settings(rules=api.default_settings().rules)

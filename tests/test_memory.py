@@ -10,7 +10,7 @@ import libcst as cst
 from conftest import run_cli
 
 from kerascheck.api import default_settings
-from kerascheck.parallel import check_files
+from kerascheck.run.workers import check_files
 
 # KC101's fix edits the layer call; other rules' fixes may edit the module itself.
 # A unit count no other test uses, to find this file's nodes among live objects.

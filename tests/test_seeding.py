@@ -6,11 +6,12 @@ import textwrap
 
 import libcst as cst
 import pytest
+from kerascheck.rules._lib import seeding
 
-from kerascheck import keras_facts as facts
-from kerascheck import seeding
-from kerascheck.reader import read_module
-from kerascheck.types import CallValue, FileModel, SeedKind
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import FileModel, SeedKind
+from kerascheck.model.values import CallValue
+from kerascheck.read.reader import read_module
 
 
 def read(code: str) -> FileModel:

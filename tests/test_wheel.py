@@ -25,7 +25,7 @@ def test_wheel_layout(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "kerascheck/rules/kc101_selu_without_lecun_normal.py" in names
     assert "kerascheck/rules/__init__.py" in names
-    assert "kerascheck/data/keras_api.txt" in names
+    assert "kerascheck/knowledge/data/keras_api.txt" in names
     assert not [n for n in names if n.startswith("rules/")]
     top_level = {n.split("/", 1)[0] for n in names}
     assert top_level <= {"kerascheck"} | {n for n in top_level if n.endswith(".dist-info")}

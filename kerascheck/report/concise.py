@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.types import Applicability, Diagnostic, FileError, RunResult
+from kerascheck.model.results import Applicability, Diagnostic, FileError, RunResult
 
 
 def location(path: str, line: int | None, column: int | None, cell: int | None) -> str:

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import IO
 
-from kerascheck.types import RunResult
+from kerascheck.model.results import RunResult
 
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from kerascheck.types import Diagnostic
+from kerascheck.model.results import Diagnostic
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -34,10 +34,11 @@ def artifact_changes(diagnostics: Sequence[Diagnostic]) -> dict[int, list[dict[s
 
 
 def _file_changes(path: str, wanted: list[Diagnostic]) -> dict[int, list[dict[str, Any]]]:
-    from kerascheck.engine import Settings, analyse_text, decode
-    from kerascheck.fixer import apply, plan
+    from kerascheck.engine.check import analyse_text, decode
+    from kerascheck.engine.fixer import apply, plan
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
     from kerascheck.report.sarif import artifact_location
-    from kerascheck.rule import all_rules
 
     with open(path, "rb") as handle:
         text = decode(handle.read())

@@ -10,10 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 from kerascheck import __version__
+from kerascheck.engine.registry import RUNTIME_CODES, all_rules
+from kerascheck.model.results import Diagnostic, FileError, RunResult, Severity
+from kerascheck.model.rule import Rule
 from kerascheck.report.fix_changes import artifact_changes
 from kerascheck.report.source_lines import line_text, notebook_file_line
-from kerascheck.rule import RUNTIME_CODES, Rule, all_rules
-from kerascheck.types import Diagnostic, FileError, RunResult, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/kerascheck/"

@@ -7,7 +7,7 @@ import functools
 import json
 from collections.abc import Callable
 
-from kerascheck.notebook import NotebookError, cell_source, split_lines
+from kerascheck.read.notebook import NotebookError, cell_source, split_lines
 
 
 @functools.lru_cache(maxsize=256)
@@ -24,7 +24,7 @@ def file_lines(path: str) -> dict[int | None, list[str]]:
             return {index: _cell_lines(cell) for index, cell in enumerate(cells, start=1)}
         except (ValueError, KeyError, TypeError):
             return {}
-    from kerascheck.engine import decode
+    from kerascheck.engine.check import decode
 
     try:
         return {None: split_lines(decode(data))}

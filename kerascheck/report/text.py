@@ -6,9 +6,9 @@ import os
 import sys
 from typing import IO
 
+from kerascheck.engine.registry import find_rule
+from kerascheck.model.results import Applicability, Diagnostic, FileError, RunResult, Severity
 from kerascheck.report.concise import location
-from kerascheck.rule import find_rule
-from kerascheck.types import Applicability, Diagnostic, FileError, RunResult, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 

@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kerascheck.model.results import Diagnostic, FileError
 from kerascheck.runtime import checks, repro
 from kerascheck.runtime.runner import ChildRun
 from kerascheck.runtime.targets import Target
-from kerascheck.types import Diagnostic, FileError
 
 
 @dataclass

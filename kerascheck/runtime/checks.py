@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.types import Diagnostic, Severity
+from kerascheck.model.results import Diagnostic, Severity
 
 # Self-normalization band, measured on 784-300-50x100 SELU stacks in training mode
 # (TF 2.21 CPU, 1,000 standard normal rows, seeds 0-9; worst layer over all seeds):

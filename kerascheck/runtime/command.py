@@ -12,10 +12,10 @@ from typing import NoReturn
 import click
 from rich.console import Console
 
+from kerascheck.model.results import FileError
 from kerascheck.runtime import analysis, report, runner
 from kerascheck.runtime.protocol import ChildSpec
 from kerascheck.runtime.targets import Target, UsageError, parse_target
-from kerascheck.types import FileError
 
 STAGES = {
     "importing": "importing the backend",
@@ -145,8 +145,8 @@ def run(
         report.print_text(outcome, Console())
     else:
         # The CI formats of `kerascheck check`, fed the same diagnostics.
+        from kerascheck.model.results import FileResult, RunResult
         from kerascheck.report.emit import emit
-        from kerascheck.types import FileResult, RunResult
 
         result = FileResult(target, list(outcome.diagnostics), list(outcome.errors))
         emit(RunResult(files=[result]), output_format)

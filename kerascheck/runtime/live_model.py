@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.types import CallValue, Diagnostic, FileModel, Layer, Model, SourceLocation
+from kerascheck.model.description import FileModel, Layer, Model, SourceLocation
+from kerascheck.model.results import Diagnostic
+from kerascheck.model.values import CallValue
 
 # Config keys every layer has that say nothing about how it was written.
 BOOKKEEPING = frozenset({"name", "trainable", "dtype", "batch_shape", "sparse", "ragged"})
@@ -63,8 +65,8 @@ def live_model(description: dict[str, Any], path: str) -> Model:
 
 def live_file_model(path: str, descriptions: list[dict[str, Any]]) -> FileModel | None:
     """The file read statically, with the live models in place of the ones read from syntax."""
-    from kerascheck.engine import parse
-    from kerascheck.reader import read_module
+    from kerascheck.engine.check import parse
+    from kerascheck.read.reader import read_module
 
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
@@ -80,10 +82,10 @@ def _in_file(description: dict[str, Any], path: str) -> bool:
 
 def static_rules_on_live_models(path: str, descriptions: list[dict[str, Any]]) -> list[Diagnostic]:
     """Static findings on the live models that a static read of the file alone does not give."""
-    from kerascheck.config import Overrides, Resolver
-    from kerascheck.engine import check_text, run_rules
-    from kerascheck.positions import Locator
-    from kerascheck.types import FileResult
+    from kerascheck.engine.check import check_text, run_rules
+    from kerascheck.engine.positions import Locator
+    from kerascheck.model.results import FileResult
+    from kerascheck.run.config import Overrides, Resolver
 
     file = live_file_model(path, descriptions)
     if file is None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from kerascheck.model.results import Diagnostic
 from kerascheck.runtime.checks import Places, diagnostic
-from kerascheck.types import Diagnostic
 
 KERAS_SEED = "keras.utils.set_random_seed"
 DETERMINISM = ("tf.config.experimental.enable_op_determinism", "torch.use_deterministic_algorithms")

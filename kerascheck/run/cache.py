@@ -9,7 +9,15 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from kerascheck import __version__
-from kerascheck.model.results import Applicability, Diagnostic, FileError, FileResult, Fix, Severity
+from kerascheck.model.results import (
+    Applicability,
+    Diagnostic,
+    FileError,
+    FileResult,
+    Severity,
+    TextEdit,
+    TextFix,
+)
 
 if TYPE_CHECKING:
     from kerascheck.model.settings import Settings
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 CACHE_DIR = ".kerascheck_cache"
 # A cached result is only as good as the code that made it: the key includes the stamp of
 # every module of kerascheck and of its rules, so an edited rule in a dev install is re-run.
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _code_stamp() -> str:
@@ -118,7 +126,10 @@ class Cache:
 
 
 def _encode_diagnostic(d: Diagnostic) -> dict[str, Any]:
-    fix = None if d.fix is None else [d.fix.applicability.value, d.fix.description]
+    fix = None
+    if d.fix is not None:
+        edits = [[e.start, e.end, e.content] for e in d.fix.edits]
+        fix = [d.fix.applicability.value, d.fix.description, edits, d.fix.problem]
     return {
         "line": d.line,
         "column": d.column,
@@ -145,9 +156,18 @@ def _decode_diagnostic(raw: dict[str, Any], path: str) -> Diagnostic:
         name=str(raw["name"]),
         severity=Severity(raw["severity"]),
         message=str(raw["message"]),
-        # Edits are syntax nodes and are not stored: fixing always re-checks the file.
-        fix=None if fix is None else Fix(Applicability(fix[0]), str(fix[1])),
+        fix=None if fix is None else _decode_fix(fix),
         cell=None if raw["cell"] is None else int(raw["cell"]),
+    )
+
+
+def _decode_fix(raw: list[Any]) -> TextFix:
+    applicability, description, edits, problem = raw
+    return TextFix(
+        Applicability(applicability),
+        str(description),
+        tuple(TextEdit(int(a), int(b), str(c)) for a, b, c in edits),
+        None if problem is None else str(problem),
     )
 
 

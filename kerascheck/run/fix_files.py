@@ -59,7 +59,6 @@ class FixRun:
         """Findings left that `--unsafe-fixes` would also fix."""
         if self.unsafe:
             return 0
-        # By applicability alone: results from worker processes carry no edit nodes.
         return sum(
             1
             for d in self.result.diagnostics

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kerascheck.model.results import RunResult
 from kerascheck.model.settings import Settings
 from kerascheck.run.fix_files import FileFix, FixRun, fix_file, skipped_line, summary_line
-from kerascheck.run.workers import exit_with_parent, portable
+from kerascheck.run.workers import exit_with_parent
 
 if TYPE_CHECKING:
     from kerascheck.run.config import Resolver
@@ -48,12 +48,9 @@ def fix_run(request: Request, resolver: Resolver, options: FixOptions) -> RunRes
 
 
 def _fix_one(job: tuple[str, Settings, bool, bool]) -> FileFix:
-    """In a worker: fix one file; what comes back holds no syntax nodes and no content."""
+    """In a worker: fix one file; what comes back holds no file content."""
     path, settings, unsafe, write = job
     outcome = fix_file(path, settings, unsafe, write)
-    result = outcome.result
-    result.diagnostics = [portable(d) for d in result.diagnostics]
-    result.suppressed = [portable(d) for d in result.suppressed]
     outcome.data = None
     return outcome
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 
 from kerascheck.api import check_file
-from kerascheck.model.results import Diagnostic, FileResult, Fix
+from kerascheck.model.results import FileResult
 from kerascheck.model.settings import Settings
 
 # Below this many files, starting workers costs more than it saves.
@@ -19,14 +18,6 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def portable(d: Diagnostic) -> Diagnostic:
-    """Without fix edits: they are syntax nodes of the worker's tree, meaningless here."""
-    if d.fix is None or not d.fix.edits:
-        return d
-    fix = Fix(d.fix.applicability, d.fix.description, (), d.fix.imports)
-    return dataclasses.replace(d, fix=fix)
 
 
 def exit_with_parent(parent: int) -> None:
@@ -44,18 +35,13 @@ def exit_with_parent(parent: int) -> None:
 
 
 def _check_one(job: tuple[str, Settings]) -> FileResult:
-    result = check_file(*job)
-    result.diagnostics = [portable(d) for d in result.diagnostics]
-    result.suppressed = [portable(d) for d in result.suppressed]
-    return result
+    return check_file(*job)
 
 
 def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
     """Results in the order of `jobs`, from `workers` processes when it pays off."""
     workers = min(workers, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
-        # Portable here too: an edit's node keeps its file's whole tree alive, so memory
-        # would grow with the number of files instead of with the largest one.
         return [_check_one(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

@@ -184,7 +184,7 @@ class Converter:
         if where is None:
             return (), NOT_IN_FILE
         edits: list[TextEdit] = []
-        body = list(self.module.body)
+        body: list[cst.BaseStatement] = list(self.module.body)
         # The new statements, by id, and the old statements they stand for.
         replaced: dict[int, int] = {}
         problem: str | None = problems[0] if problems else None

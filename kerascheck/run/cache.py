@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
 from typing import TYPE_CHECKING, Any
 
+import kerascheck
 from kerascheck import __version__
 from kerascheck.model.results import (
     Applicability,
@@ -18,6 +20,7 @@ from kerascheck.model.results import (
     TextEdit,
     TextFix,
 )
+from kerascheck.run.config import config_in
 
 if TYPE_CHECKING:
     from kerascheck.model.settings import Settings
@@ -29,10 +32,6 @@ _FORMAT = 2
 
 
 def _code_stamp() -> str:
-    import importlib
-
-    import kerascheck
-
     rules = importlib.import_module("kerascheck.rules")
     parts: list[str] = []
     for folder in [*kerascheck.__path__, *rules.__path__]:
@@ -71,6 +70,7 @@ class Cache:
         self._fingerprints: dict[int, str] = {}
 
     def key(self, data: bytes, path: str, settings: Settings) -> str:
+        # Imported here to keep start-up fast: a run of one file never hashes.
         from hashlib import blake2b
 
         if self._salt is None:
@@ -209,8 +209,6 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
 
 def default_cache_dir(start: str) -> str:
     """`.kerascheck_cache` in the folder of the nearest config file, else in `start`."""
-    from kerascheck.run.config import config_in
-
     current = os.path.abspath(start)
     while True:
         if config_in(current) is not None:

@@ -1,4 +1,4 @@
-"""Shared test helpers: run the CLI in a real subprocess."""
+"""Shared test helpers: run the CLI in this process or in a child."""
 
 from __future__ import annotations
 
@@ -21,16 +21,50 @@ def run_cli(
     input: str | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 120,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
+    """Run `kerascheck ARGS` in this process (click's runner), or in a child when `process`.
+
+    In-process runs are ten times cheaper; a child is for what only a process shows (signals,
+    worker pools that outlive a call, `python -m kerascheck` itself, a clean import state).
+    """
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "kerascheck", *args],
-        cwd=cwd,
-        input=input,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
+    if process or os.environ.get("KERASCHECK_TEST_PROCESS") == "1":
+        return subprocess.run(
+            [sys.executable, "-m", "kerascheck", *args],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+        )
+    return _run_in_process(list(args), cwd, input, {"NO_COLOR": "1", **(env or {})})
+
+
+def _run_in_process(
+    args: list[str], cwd: Path | str | None, input: str | None, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    from click.testing import CliRunner
+
+    from kerascheck.cli.main import cli
+
+    runner = CliRunner()
+    before = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = runner.invoke(cli, args, input=input, env=env, prog_name="kerascheck")
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        # An uncaught exception is what the real CLI prints as a traceback and exits 1 on.
+        import traceback
+
+        stderr = result.stderr + "".join(traceback.format_exception(result.exception))
+        return subprocess.CompletedProcess(["kerascheck", *args], 1, result.stdout, stderr)
+    return subprocess.CompletedProcess(
+        ["kerascheck", *args], result.exit_code, result.stdout, result.stderr
     )
 
 

@@ -54,7 +54,9 @@ def syntax_error(path: str, exc: Exception, python_accepts: bool = False) -> Fil
             reason = next((line for line in lines[1:] if "error" in line), first)
             if "dedent" in reason or "indent" in reason:
                 reason += " (tabs and spaces mixed in the indentation?)"
-            message = f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {reason}"
+            message = (
+                f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {reason}"
+            )
             return FileError(path, message)
         return FileError(path, f"could not parse: {first}", exc.raw_line, exc.raw_column + 1)
     if isinstance(exc, cst.CSTValidationError):

@@ -37,12 +37,17 @@ class Layer:
     raw: str
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
-    node: cst.CSTNode | SourceLocation
+    # Where to report it: the call that made it, the `call` method of a subclassed model (for
+    # its input), or a live layer's source location.
+    node: cst.Call | cst.FunctionDef | SourceLocation
     # How many times the statement that made it runs: 1, a known count, or None (unknown).
     repeat: int | None = 1
     var: str | None = None
     # The partial() factory the layer came from, when it did: fixes go there.
     factory: cst.Call | None = None
+    # The call that made the layer (the same object as `node`), where fixes edit it; None for
+    # a layer read at run time or a model's input.
+    call: cst.Call | None = None
     kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
     star_kwargs: bool = False
     star_args: bool = False

@@ -745,6 +745,7 @@ class _Reader:
             args=args,
             kwargs=kwargs,
             node=node,
+            call=node,
             repeat=self.repeat,
             factory=factory,
             kwarg_nodes=arg_nodes,

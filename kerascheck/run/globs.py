@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pathspec
-
 
 class PathGlob:
     """A config glob: without a slash it matches a name at any depth, with one it is anchored.
@@ -16,19 +14,30 @@ class PathGlob:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        body = pattern[2:] if pattern.startswith("./") else pattern
-        if body.startswith(("!", "#")):
-            body = "\\" + body  # a name, not a negation or a comment
-        compiled = pathspec.GitIgnoreSpec.from_lines([body]).patterns
-        regex = compiled[0].regex if compiled else None
-        self._regex: re.Pattern[str] | None = regex if isinstance(regex, re.Pattern) else None
+        self._compiled = False
+        self._regex: re.Pattern[str] | None = None
+
+    def _expression(self) -> re.Pattern[str] | None:
+        if not self._compiled:
+            # Imported here to keep start-up fast: checking one named file matches no glob.
+            import pathspec
+
+            body = self.pattern[2:] if self.pattern.startswith("./") else self.pattern
+            if body.startswith(("!", "#")):
+                body = "\\" + body  # a name, not a negation or a comment
+            compiled = pathspec.GitIgnoreSpec.from_lines([body]).patterns
+            regex = compiled[0].regex if compiled else None
+            self._regex = regex if isinstance(regex, re.Pattern) else None
+            self._compiled = True
+        return self._regex
 
     def matches(self, rel_parts: tuple[str, ...], is_dir: bool) -> bool:
         """Whether the path (components relative to the config's folder) is matched."""
-        if not rel_parts or self._regex is None:
+        regex = self._expression()
+        if not rel_parts or regex is None:
             return False
         path = "/".join(rel_parts) + ("/" if is_dir else "")
-        found = self._regex.match(path)
+        found = regex.match(path)
         if found is None:
             return False
         # pathspec's expression also matches everything inside a matched folder (its `ps_d`

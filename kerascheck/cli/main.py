@@ -9,10 +9,13 @@ import click
 
 from kerascheck import __version__
 
-# Subcommands that load heavy modules (the parser, the rules) are imported only when run, so
-# `kerascheck --version` and `kerascheck rules` start fast.
+# Each subcommand lives in its own module, imported only when it runs: `kerascheck --version`
+# loads click alone, `check` the parser and the rules, `run` the runtime checker. To add a
+# subcommand: a module with a click command, and a line here.
 _LAZY = {
     "check": "kerascheck.cli.check_command:check",
+    "rules": "kerascheck.cli.rules_command:rules_command",
+    "rule": "kerascheck.cli.rules_command:rule_command",
     "run": "kerascheck.runtime.command:run",
     "config": "kerascheck.cli.config_command:config",
     "clean": "kerascheck.cli.clean_command:clean",
@@ -43,68 +46,6 @@ class _Group(click.Group):
 @click.version_option(__version__, "--version", prog_name="kerascheck")
 def cli() -> None:
     """Find the mistakes in Keras model code before the training runs."""
-
-
-@cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
-@click.option("--all", "show_all", is_flag=True, hidden=True)
-def rules_command(fmt: str, show_all: bool) -> None:
-    """List every rule: code, name, default, fix, summary."""
-    from kerascheck.engine.registry import all_rules
-
-    rows = [
-        {
-            "code": rule.code,
-            "name": rule.name,
-            "default": rule.default_enabled,
-            "severity": rule.severity.value,
-            "fix": rule.fix_applicability.value if rule.fix_applicability else None,
-            "summary": rule.summary,
-        }
-        for rule in all_rules().values()
-    ]
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(rows, indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="kerascheck rules")
-    for column in ("Code", "Name", "Default", "Fix", "Summary"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            str(row["code"]),
-            str(row["name"]),
-            "on" if row["default"] else "off",
-            str(row["fix"] or "-"),
-            str(row["summary"]),
-        )
-    Console().print(table)
-
-
-@cli.command("rule")
-@click.argument("code")
-def rule_command(code: str) -> None:
-    """Show one rule's documentation (by code or name)."""
-    from kerascheck.engine.registry import find_rule
-
-    rule = find_rule(code)
-    if rule is None:
-        raise click.UsageError(f"unknown rule {code!r}; `kerascheck rules` lists them")
-    docs = rule.docs()
-    fix = rule.fix_applicability.value if rule.fix_applicability else "none"
-    click.echo(f"# {rule.code} {rule.name}\n")
-    click.echo(
-        f"{rule.summary}\n\nDefault: {'on' if rule.default_enabled else 'off'}. "
-        f"Severity: {rule.severity.value}. Fix: {fix}.\n"
-    )
-    for section, body in docs.items():
-        if section == "summary" or not body:
-            continue
-        click.echo(f"## {section}\n\n{body}\n")
 
 
 def main() -> None:

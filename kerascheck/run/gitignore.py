@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import pathspec
+
+from kerascheck.run.globs import matches_itself
 
 
 @dataclass(frozen=True)
@@ -78,14 +81,18 @@ class GitIgnore:
 
     def ignored(self, path: str, is_dir: bool) -> bool:
         """Git's answer for one path: the last matching pattern decides (a deeper file's
-        patterns come later)."""
+        patterns come later). Only the path itself is matched: the walk does not enter an
+        ignored folder, and a folder named explicitly is walked even when git ignores it."""
         path = os.path.abspath(path)
         verdict: bool | None = None
         for ignore in self.patterns:
             if not path.startswith(ignore.base + os.sep):
                 continue
-            rel = path[len(ignore.base) + 1 :].replace(os.sep, "/")
-            found = ignore.spec.check_file(rel + "/" if is_dir else rel).include
-            if found is not None:
-                verdict = found
+            rel = path[len(ignore.base) + 1 :].replace(os.sep, "/") + ("/" if is_dir else "")
+            for pattern in ignore.spec.patterns:
+                regex = pattern.regex
+                if pattern.include is None or not isinstance(regex, re.Pattern):
+                    continue
+                if matches_itself(regex, rel):
+                    verdict = pattern.include
         return bool(verdict)

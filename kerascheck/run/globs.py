@@ -5,6 +5,19 @@ from __future__ import annotations
 import re
 
 
+def matches_itself(regex: re.Pattern[str], path: str) -> bool:
+    """Whether pathspec's expression matches the path itself (a folder's path ends with `/`).
+
+    The expression also matches everything inside a matched folder (its `ps_d` group, the
+    folder's slash); such a match through a parent does not count: a walk never enters an
+    excluded folder anyway, and a folder named explicitly is checked.
+    """
+    found = regex.match(path)
+    if found is None:
+        return False
+    return found.groupdict().get("ps_d") is None or found.end() == len(path)
+
+
 class PathGlob:
     """A config glob: without a slash it matches a name at any depth, with one it is anchored.
 
@@ -36,14 +49,7 @@ class PathGlob:
         regex = self._expression()
         if not rel_parts or regex is None:
             return False
-        path = "/".join(rel_parts) + ("/" if is_dir else "")
-        found = regex.match(path)
-        if found is None:
-            return False
-        # pathspec's expression also matches everything inside a matched folder (its `ps_d`
-        # group, the folder's slash): such a match of a parent does not count here.
-        inside = found.groupdict().get("ps_d") is not None and found.end() < len(path)
-        return not inside
+        return matches_itself(regex, "/".join(rel_parts) + ("/" if is_dir else ""))
 
     def matches_path_or_parent(self, rel_parts: tuple[str, ...], is_dir: bool) -> bool:
         """Whether the path or any folder above it (inside the config's folder) is matched."""

@@ -19,7 +19,12 @@ from kerascheck.read.notebook import NotebookError, join_cells
 from kerascheck.read.reader import read_module
 
 _CODE_WIDTH = 60
-_READ_ERRORS: tuple[type[Exception], ...] = PARSE_ERRORS
+_READ_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    NotebookError,
+    UnicodeDecodeError,
+    *PARSE_ERRORS,
+)
 
 
 def shape_text(shape: Any) -> str:
@@ -217,7 +222,7 @@ def describe(paths: tuple[str, ...], fmt: str) -> None:
     for path in paths:
         try:
             file, line_of = read_path(path)
-        except (OSError, NotebookError, UnicodeDecodeError, *_READ_ERRORS) as exc:
+        except _READ_ERRORS as exc:
             click.echo(f"{path}: could not read: {exc}", err=True)
             failed = True
             continue

@@ -2,8 +2,8 @@
 
 TensorFlow is never imported. Its public API is a tree of generated `__init__.py` files that
 re-export names (`from tensorflow.python.training.adam import AdamOptimizer`); this script
-parses the TF1 view (`tensorflow/_api/v2/compat/v1/`) and the TF2 view (`tensorflow/_api/v2/`,
-less `compat/`) with `ast`. A TF1 name missing from TF2 is written with its replacement: the
+parses the TF1 view (`tensorflow/_api/v2/compat/v1/`) and the TF2 view
+(`tensorflow/_api/v2/compat/v2/`) with `ast`. A TF1 name missing from TF2 is written with its replacement: the
 TF2 name of the same underlying object where there is one, else `tf.compat.v1.<name>`.
 
 Usage: `python scripts/gen_tf1_removals.py` rewrites the file; `--check` exits 1 when it is
@@ -22,6 +22,10 @@ from pathlib import Path
 OUTPUT = (
     Path(__file__).resolve().parent.parent / "kerascheck" / "knowledge" / "data" / "tf1_removed.txt"
 )
+# TF2 modules that are Keras's (loaded lazily, so not in the parsed tree): a TF1 name there
+# survives when Keras has it.
+_KERAS_ALIASES = ("initializers", "losses", "metrics", "optimizers")
+KERAS_API = OUTPUT.parent / "keras_api.txt"
 # Sub-trees that are not TensorFlow's own API, or that a TF2 program reaches another way.
 _SKIP = ("keras", "estimator", "compat", "__internal__", "__operators__", "experimental", "lite")
 
@@ -61,13 +65,18 @@ def exports(root: Path, skip_compat: bool) -> dict[str, tuple[str, str]]:
 def removals() -> tuple[str, list[tuple[str, str]]]:
     api = tf_dir() / "_api" / "v2"
     v1 = exports(api / "compat" / "v1", skip_compat=False)
-    v2 = exports(api, skip_compat=True)
+    # compat/v2 mirrors the whole TF2 API, top-level names included (the root `tensorflow`
+    # package binds those in its own __init__.py, not under _api/v2).
+    v2 = exports(api / "compat" / "v2", skip_compat=False)
     by_origin: dict[tuple[str, str], list[str]] = {}
     for name, origin in v2.items():
         by_origin.setdefault(origin, []).append(name)
+    keras_names = {line.strip() for line in KERAS_API.read_text(encoding="utf-8").splitlines()}
     rows: list[tuple[str, str]] = []
     for name, origin in sorted(v1.items()):
         if name in v2:
+            continue
+        if name.split(".", 1)[0] in _KERAS_ALIASES and f"keras.{name}" in keras_names:
             continue
         same = sorted(by_origin.get(origin, []), key=lambda n: (n.count("."), len(n), n))
         replacement = f"tf.{same[0]}" if same else f"tf.compat.v1.{name}"

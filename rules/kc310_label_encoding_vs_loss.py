@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import DataFacts
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
@@ -15,7 +16,7 @@ _SPARSE = "sparse_categorical_crossentropy"
 _BINARY = frozenset({"binary_crossentropy", "bce", "binary_focal_crossentropy"})
 
 
-def mismatch(loss: str, y: DataFacts) -> str | None:
+def mismatch(loss: str, y: DataFacts, units: object = None) -> str | None:
     rank = data.label_rank(y)
     classes = data.class_count(y)
     column = rank == 1 or (rank == 2 and y.shape is not None and y.shape[-1] == 1)
@@ -31,7 +32,9 @@ def mismatch(loss: str, y: DataFacts) -> str | None:
             f"{'' if y.shape is None else ' of shape ' + data.shape_text(y.shape)}; use "
             "categorical_crossentropy, or keep the integer labels"
         )
-    if loss in _BINARY and y.labels == "integer" and classes is not None and classes > 2:
+    # With one output unit the width is the fault, and KC211 says so.
+    many = classes is not None and classes > 2
+    if loss in _BINARY and y.labels == "integer" and many and units != 1:
         return (
             f"{loss} expects 0/1 targets, but these labels are {classes} class indices; "
             "use sparse_categorical_crossentropy with a softmax output of that width"
@@ -140,11 +143,13 @@ class LabelEncodingVsLoss(Rule):
             loss, _ = data.loss(model)
             if not isinstance(loss, str):
                 continue
-            if data.single_output(ctx.file, model) is None:
+            index = data.single_output(ctx.file, model)
+            if index is None:
                 continue
+            units = facts.output_units(model, index)
             for feeding in data.feedings(model):
                 if feeding.y is None or feeding.y.labels is None:
                     continue
-                reason = mismatch(loss, feeding.y)
+                reason = mismatch(loss, feeding.y, units)
                 if reason is not None:
                     yield self.finding(feeding.y_node(), reason)

@@ -1,0 +1,3 @@
+from keras import optimizers
+
+adam = optimizers.Adam(lr=0.001)

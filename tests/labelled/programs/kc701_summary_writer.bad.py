@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+writer = tf.train.SummaryWriter("/tmp/logs")  # fault: KC701

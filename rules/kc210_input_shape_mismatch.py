@@ -17,6 +17,12 @@ _RECURRENT = ("SimpleRNN", "LSTM", "GRU", "ConvLSTM", "CuDNN", "Bidirectional", 
 def compatible(declared: Shape, fed: tuple[int | None, ...]) -> bool:
     """Whether samples of shape `fed[1:]` fit an input of `declared[1:]`."""
     want, have = declared[1:], fed[1:]
+    # Keras adds or drops a trailing axis of size 1 to fit the input ((n, 28, 28) fed to
+    # an input of (28, 28, 1)), as its functional models do when they standardise inputs.
+    if len(have) == len(want) - 1 and want[-1] == 1:
+        want = want[:-1]
+    elif len(have) == len(want) + 1 and have[-1] == 1:
+        have = have[:-1]
     if len(want) != len(have):
         return False
     return all(a is None or b is None or a == b for a, b in zip(want, have, strict=True))
@@ -51,7 +57,8 @@ class InputShapeMismatch(Rule):
     slicing, `tf.data.Dataset.from_tensor_slices`). The batch dimension is not compared,
     nor dimensions either side leaves unknown. Reports a different number of dimensions
     (28x28 images fed to `Dense(input_dim=784)`, 2-D data fed to an LSTM) and different
-    sizes (`input_shape=(1, 28, 28)` fed channels-last images).
+    sizes (`input_shape=(1, 28, 28)` fed channels-last images). A trailing axis of size 1
+    that one side lacks is not a mismatch: Keras adds or drops it itself.
 
     ## Why is this bad?
     Keras checks the data against the input only when `fit` starts, after the data is
@@ -102,6 +109,15 @@ class InputShapeMismatch(Rule):
         model.compile(loss="mse")
         model.fit(x, np.zeros((32, 1)))
         """,
+        # Trap: Keras adds the missing trailing axis of size 1 itself.
+        """
+        import keras
+        (x, y), _ = keras.datasets.mnist.load_data()
+        model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8, 3),
+                                  keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy")
+        model.fit(x / 255.0, y)
+        """,
         # Trap: data reshaped in a branch is not known, so not judged.
         """
         import keras
@@ -145,7 +161,7 @@ class InputShapeMismatch(Rule):
             import numpy as np
             import tensorflow as tf
             x = np.random.rand(200, 10)
-            inputs = tf.keras.Input(shape=(10, 1))
+            inputs = tf.keras.Input(shape=(5, 2))
             h = tf.keras.layers.LSTM(16)(inputs)
             model = tf.keras.Model(inputs, tf.keras.layers.Dense(1)(h))
             model.compile(loss="mse")

@@ -134,7 +134,9 @@ class MissingFlatten(Rule):
             # Class indices have one dimension fewer than the output (sparse losses); a
             # trailing 1, as in (n, 1), does not count as one.
             sparse = all(y.labels in ("integer", "binary") for y in labels)
-            trailing_one = bool(labels[0].shape and labels[0].shape[-1] == 1 and rank > 1)
+            trailing_one = sparse and bool(
+                labels[0].shape and labels[0].shape[-1] == 1 and rank > 1
+            )
             needed = len(out) - 1 if sparse else len(out)
             if rank - trailing_one >= needed:
                 continue

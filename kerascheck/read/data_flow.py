@@ -68,6 +68,9 @@ class _Eye:
 
 _NEWAXIS = object()
 
+# A function body to read after the module, with the names bound where it was defined.
+_Deferred = tuple[cst.FunctionDef, dict[str, Any]]
+
 
 def trace_data(file: FileModel) -> None:
     """Fill `Fit.x`/`Fit.y` for every fit call, then seed shapes of models from their data."""
@@ -96,30 +99,33 @@ class _Tracer:
     # ------------------------------------------------------------ statements
 
     def run(self, module: cst.Module) -> None:
-        functions: list[cst.FunctionDef] = []
+        functions: list[tuple[cst.FunctionDef, dict[str, Any]]] = []
         self.block(module.body, functions)
-        module_env = self.env
-        for fn in functions:
-            self.env = dict(module_env)
+        final = self.env
+        while functions:
+            fn, defined = functions.pop(0)
+            # A function runs when called, which may be before or after later cells rebind
+            # a global: only globals with one value from its definition to the end are known.
+            self.env = {k: v for k, v in defined.items() if _same(final.get(k, UNKNOWN), v)}
             for param in [*fn.params.params, *fn.params.kwonly_params, *fn.params.posonly_params]:
                 self.env[param.name.value] = UNKNOWN
             self.block(_body(fn.body), functions)
 
-    def block(self, body: Sequence[cst.CSTNode], functions: list[cst.FunctionDef]) -> None:
+    def block(self, body: Sequence[cst.CSTNode], functions: list[_Deferred]) -> None:
         for stmt in body:
             self.statement(stmt, functions)
 
-    def statement(self, stmt: cst.CSTNode, functions: list[cst.FunctionDef]) -> None:
+    def statement(self, stmt: cst.CSTNode, functions: list[_Deferred]) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.small(small)
         elif isinstance(stmt, cst.FunctionDef):
-            functions.append(stmt)
+            functions.append((stmt, dict(self.env)))
             self.env.pop(stmt.name.value, None)
         elif isinstance(stmt, cst.ClassDef):
             for item in _body(stmt.body):
                 if isinstance(item, cst.FunctionDef):
-                    functions.append(item)
+                    functions.append((item, dict(self.env)))
         elif isinstance(stmt, cst.If):
             self.expr(stmt.test)
             arms: list[Sequence[cst.CSTNode]] = [_body(stmt.body)]
@@ -161,9 +167,7 @@ class _Tracer:
         elif isinstance(stmt, cst.BaseCompoundStatement):
             self.block(_body(stmt.body), functions)
 
-    def alternatives(
-        self, arms: list[Sequence[cst.CSTNode]], functions: list[cst.FunctionDef]
-    ) -> None:
+    def alternatives(self, arms: list[Sequence[cst.CSTNode]], functions: list[_Deferred]) -> None:
         before = self.env
         ends = []
         for arm in arms:

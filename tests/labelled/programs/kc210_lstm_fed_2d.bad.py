@@ -5,7 +5,7 @@ series = np.random.rand(500, 12)
 target = np.random.rand(500, 1)
 model = tf.keras.Sequential(
     [
-        tf.keras.layers.LSTM(32, input_shape=(12, 1)),
+        tf.keras.layers.LSTM(32, input_shape=(4, 3)),
         tf.keras.layers.Dense(1),
     ]
 )

@@ -3,10 +3,10 @@ import tensorflow as tf
 
 series = np.random.rand(500, 12)
 target = np.random.rand(500, 1)
-series = np.expand_dims(series, -1)
+series = series.reshape(500, 4, 3)
 model = tf.keras.Sequential(
     [
-        tf.keras.layers.LSTM(32, input_shape=(12, 1)),
+        tf.keras.layers.LSTM(32, input_shape=(4, 3)),
         tf.keras.layers.Dense(1),
     ]
 )

@@ -86,6 +86,14 @@ class RemovedTf1Api(Rule):
             """,
             lines=(3, 4, 5),
         ),
+        Invalid(
+            """
+            from tensorflow.contrib import keras
+            model = keras.models.Sequential()
+            model.add(keras.layers.Dense(1))
+            """,
+            lines=(3,),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -98,13 +106,19 @@ class RemovedTf1Api(Rule):
             if callee is None or not callee.startswith("tensorflow."):
                 continue
             name = "tf." + callee[len("tensorflow.") :]
-            if name in seen:
+            # tf.contrib went as a whole: one finding a contrib module, not one a name.
+            key = ".".join(name.split(".")[:3]) if name.startswith("tf.contrib.") else name
+            if key in seen:
                 continue
             replacement = tf1_removals.replacement(name)
             if replacement is None:
                 continue
-            seen.add(name)
-            yield self.finding(
-                call.node.func,
-                f"`{call.raw or name}` was removed in TensorFlow 2; use {replacement}",
-            )
+            seen.add(key)
+            if key != name:
+                message = (
+                    f"`{key}` (here `{call.raw or name}`) was removed in TensorFlow 2 with all "
+                    "of tf.contrib; it has no replacement there"
+                )
+            else:
+                message = f"`{call.raw or name}` was removed in TensorFlow 2; use {replacement}"
+            yield self.finding(call.node.func, message)

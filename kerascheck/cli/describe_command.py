@@ -19,6 +19,7 @@ from kerascheck.read.notebook import NotebookError, join_cells
 from kerascheck.read.reader import read_module
 
 _CODE_WIDTH = 60
+_INPUTS = ("keras.Input", "keras.layers.InputLayer")
 _READ_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     NotebookError,
@@ -131,9 +132,10 @@ def _data_text(data: dict[str, Any] | None) -> str:
     if data is None:
         return "not known"
     parts = [shape_text(data["shape"])]
-    for name in ("dtype", "scale"):
-        if name in data:
-            parts.append(str(data[name]))
+    if "dtype" in data:
+        parts.append(str(data["dtype"]))
+    if "scale" in data:
+        parts.append("raw 0..255 pixels" if data["scale"] == "0-255" else str(data["scale"]))
     if "labels" in data:
         classes = f", {data['classes']} classes" if "classes" in data else ""
         parts.append(f"{data['labels']} labels{classes}")
@@ -163,7 +165,7 @@ def render(description: dict[str, Any]) -> None:
                 str(layer["index"]),
                 layer["line"],
                 layer["code"],
-                shape_text(layer["input_shape"]),
+                "-" if layer["class"] in _INPUTS else shape_text(layer["input_shape"]),
                 shape_text(layer["output_shape"]),
             )
         console.print(table)

@@ -684,13 +684,22 @@ def _index(array: DataFacts, parts: list[Any]) -> DataFacts:
             if is_unknown(part.stop) or is_unknown(part.start):
                 out.append(None)
             else:
-                out.append(None if dim is None else len(range(dim)[part]))
+                out.append(_sliced(dim, part))
         elif _int(part):
             continue  # an integer index drops the dimension
         else:
             out.append(None)  # fancy indexing: the rows kept are not known
     out.extend(dims[position:])
     return dataclasses.replace(array, shape=tuple(out))
+
+
+def _sliced(dim: int | None, part: slice) -> int | None:
+    if dim is None:
+        return None
+    try:
+        return len(range(dim)[part])
+    except (ValueError, TypeError):  # a zero step, or bounds that are not ints
+        return None
 
 
 def _label_rows(shape: tuple[int | None, ...]) -> tuple[int | None, ...]:

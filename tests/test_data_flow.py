@@ -79,6 +79,7 @@ model.fit(d.batch(8))
 """
     )
     assert x is not None and x.shape == (None, 6)
+    assert y is not None and y.shape == (None,)
     # Unbatched, a dataset feeds single samples: its shapes are not the model's.
     x, _ = fed(
         HEAD

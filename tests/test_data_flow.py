@@ -101,7 +101,20 @@ if flat:
 model.fit(x, None)
 """
     )
-    assert x is None
+    # The arms agree on what the array is, not on its shape.
+    assert x is not None and x.shape is None and x.dtype == "float"
+    x, _ = fed(
+        HEAD
+        + """
+(x, y), _ = keras.datasets.mnist.load_data()
+if channels_first:
+    x = x.reshape(-1, 1, 28, 28)
+else:
+    x = x.reshape(-1, 28, 28, 1)
+model.fit(x, y)
+"""
+    )
+    assert x is not None and x.shape == (60000, None, 28, None) and x.scale == "0-255"
     x, _ = fed(HEAD + "x = load_my_data()\nmodel.fit(x, None)\n")
     assert x is None
 

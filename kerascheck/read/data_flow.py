@@ -577,8 +577,36 @@ def _join(envs: list[dict[str, Any]]) -> dict[str, Any]:
     for name in names:
         values = [env.get(name, UNKNOWN) for env in envs]
         first = values[0]
-        out[name] = first if all(_same(first, v) for v in values[1:]) else UNKNOWN
+        if all(_same(first, v) for v in values[1:]):
+            out[name] = first
+        elif all(isinstance(v, DataFacts) for v in values):
+            out[name] = _common(values)
+        else:
+            out[name] = UNKNOWN
     return out
+
+
+def _common(values: list[DataFacts]) -> DataFacts:
+    """What every arm's facts of one array agree on: a dimension or field known in all."""
+    first = values[0]
+    shapes = [v.shape for v in values]
+    shape: tuple[int | None, ...] | None = None
+    if all(s is not None and len(s) == len(shapes[0] or ()) for s in shapes):
+        columns = zip(*(s for s in shapes if s is not None), strict=True)
+        shape = tuple(c[0] if len(set(c)) == 1 else None for c in columns)
+
+    def agreed(name: str) -> Any:
+        value = getattr(first, name)
+        return value if all(getattr(v, name) == value for v in values[1:]) else None
+
+    return DataFacts(
+        shape=shape,
+        dtype=agreed("dtype"),
+        scale=agreed("scale"),
+        labels=agreed("labels"),
+        classes=agreed("classes"),
+        source=agreed("source") or "",
+    )
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import libcst as cst
+
 from kerascheck.model.description import Layer, Model
-from kerascheck.model.results import Finding, Severity
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 from ._lib.arguments import argument_node
@@ -38,14 +40,16 @@ class KeywordOnAdd(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet: moving the argument inside the layer call is the fix, to be
-    reviewed when the layer already has it.
+    Safe: the arguments move inside the layer's call, which is what the line means; as
+    written it can only raise. No fix when the layer already has such an argument or is
+    not called right there.
     """
 
     code = "KC214"
     name = "keyword-on-add"
     summary = "Layer keyword passed to model.add() instead of the layer (misplaced parenthesis)."
     severity = Severity.ERROR
+    fix_applicability = Applicability.SAFE
 
     VALID = [
         """
@@ -72,6 +76,13 @@ class KeywordOnAdd(Rule):
             model.add(Dense(10), activation="softmax")
             """,
             lines=(5, 6),
+            fixed="""
+            from keras.models import Sequential
+            from keras.layers import Conv2D, Dense
+            model = Sequential()
+            model.add(Conv2D(64, 3, input_shape=(28, 28, 1)))
+            model.add(Dense(10, activation="softmax"))
+            """,
         ),
     ]
 
@@ -84,10 +95,48 @@ class KeywordOnAdd(Rule):
                 continue
             if not isinstance(site.args[0], Layer):
                 continue
-            for name in site.kwargs:
-                if name not in _ADD_PARAMETERS:
-                    yield self.finding(
-                        argument_node(site.node, name),
-                        f"`{name}=` is given to model.add(), which does not take it; move it "
-                        f"inside the `{site.args[0].short}(...)` call",
-                    )
+            misplaced = [name for name in site.kwargs if name not in _ADD_PARAMETERS]
+            if not misplaced:
+                continue
+            layer = site.args[0]
+            listed = ", ".join(f"`{name}=`" for name in misplaced)
+            yield self.finding(
+                argument_node(site.node, misplaced[0]),
+                f"{listed} {'is' if len(misplaced) == 1 else 'are'} given to model.add(), "
+                f"which does not take {'it' if len(misplaced) == 1 else 'them'}; move "
+                f"{'it' if len(misplaced) == 1 else 'them'} inside the `{layer.short}(...)` call",
+                move_fix(site.node, layer, misplaced),
+            )
+
+
+def move_fix(add: cst.Call, layer: Layer, names: list[str]) -> Fix | None:
+    """Move the `names=` arguments of `model.add(Layer(...), names=...)` into the layer call."""
+    first = add.args[0] if add.args else None
+    if first is None or first.keyword is not None or first.star or first.value is not layer.node:
+        return None
+    inner = first.value
+    if not isinstance(inner, cst.Call) or any(a.star for a in inner.args):
+        return None
+    if any(a.keyword is not None and a.keyword.value in names for a in inner.args):
+        return None
+    moving = [a for a in add.args if a.keyword is not None and a.keyword.value in names]
+    staying = [a for a in add.args if a not in moving]
+    inner_args = list(inner.args)
+    if inner_args:
+        inner_args[-1] = inner_args[-1].with_changes(
+            comma=cst.Comma(cst.SimpleWhitespace(""), cst.SimpleWhitespace(" "))
+        )
+    for i, arg in enumerate(moving):
+        last = i == len(moving) - 1
+        comma = (
+            cst.MaybeSentinel.DEFAULT
+            if last
+            else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        inner_args.append(arg.with_changes(comma=comma))
+    new_inner = inner.with_changes(args=inner_args)
+    staying[0] = staying[0].with_changes(value=new_inner)
+    staying[-1] = staying[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    new_add = add.with_changes(args=staying)
+    listed = ", ".join(f"{name}=" for name in names)
+    return Fix(Applicability.SAFE, f"move {listed} into the layer call", (Edit(add, new_add),))

@@ -156,3 +156,24 @@ model.fit(X_tr, y_tr)
     )
     assert x is not None and x.scale == "scaled" and x.shape == (None, 4)
     assert y is not None and y.labels == "binary" and y.classes == 2
+
+
+def test_image_directory_datasets() -> None:
+    x, y = fed(
+        HEAD
+        + """
+ds = keras.utils.image_dataset_from_directory("d", image_size=(64, 48), color_mode="grayscale")
+model.fit(ds.prefetch(2))
+"""
+    )
+    assert x is not None and x.shape == (None, 64, 48, 1) and x.scale == "0-255"
+    assert y is not None and y.labels == "integer" and y.classes is None
+    # A map() may scale the images: what comes out is not known.
+    x, _ = fed(
+        HEAD
+        + """
+ds = keras.utils.image_dataset_from_directory("d").map(lambda a, b: (a / 255.0, b))
+model.fit(ds)
+"""
+    )
+    assert x is None

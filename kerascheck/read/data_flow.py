@@ -410,6 +410,10 @@ class _Tracer:
             if isinstance(seqs, DataFacts) and seqs.shape and _int(maxlen):
                 return DataFacts(shape=(seqs.shape[0], maxlen), dtype="int32", source=seqs.source)
             return UNKNOWN
+        if last in ("image_dataset_from_directory", "image_dataset") and callee.startswith(
+            "keras."
+        ):
+            return _image_directory(kwargs)
         if callee.startswith("tensorflow.data.Dataset.") and last == "from_tensor_slices":
             return _from_slices(_arg(args, kwargs, "tensors", 0))
         if callee.startswith("sklearn."):
@@ -762,6 +766,32 @@ def _from_slices(tensors: Any) -> Any:
         )
         return _Dataset(x, y, batched=False)
     return UNKNOWN
+
+
+_CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+_LABEL_MODES = {"int": "integer", "categorical": "onehot", "binary": "binary"}
+
+
+def _image_directory(kwargs: dict[str, Any]) -> Any:
+    """`image_dataset_from_directory(...)`: batches of float 0..255 images and their labels."""
+    size = kwargs.get("image_size", (256, 256))
+    channels = _CHANNELS.get(kwargs.get("color_mode", "rgb"))
+    shape: tuple[int | None, ...] | None = None
+    if isinstance(size, tuple | list) and len(size) == 2 and all(_int(d) for d in size):
+        shape = (None, size[0], size[1], channels)
+    source = "image_dataset_from_directory()"
+    images = DataFacts(shape=shape, dtype="float32", scale="0-255", source=source)
+    mode = kwargs.get("label_mode", "int")
+    labels: Any = UNKNOWN
+    if mode in _LABEL_MODES:
+        encoding = _LABEL_MODES[mode]
+        rank = (None,) if encoding != "onehot" else (None, None)
+        labels = DataFacts(shape=rank, labels=encoding, classes=2 if mode == "binary" else None)
+    # A batch_size of None gives single images, which fit() cannot take as batches.
+    batched = kwargs.get("batch_size", 32) is not None
+    if "validation_split" in kwargs and "subset" in kwargs and kwargs["subset"] == "both":
+        return UNKNOWN
+    return _Dataset(images, labels, batched=batched)
 
 
 def _dataset(name: str, kwargs: dict[str, Any]) -> Any:

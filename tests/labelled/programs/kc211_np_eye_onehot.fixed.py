@@ -1,5 +1,5 @@
-import keras
 import numpy as np
+import keras
 
 labels = np.random.randint(0, 5, size=(400,))
 onehot = np.eye(5)[labels]

@@ -1,5 +1,5 @@
-import keras
 import numpy as np
+import keras
 
 x = np.random.rand(300, 4)
 y = keras.utils.to_categorical(np.random.randint(0, 3, size=(300,)), 3)

@@ -1,6 +1,6 @@
 import numpy as np
-from tensorflow.keras.layers import Dense
 from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
 from tensorflow.keras.utils import to_categorical
 
 features = np.random.rand(150, 4)

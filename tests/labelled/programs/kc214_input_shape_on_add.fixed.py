@@ -1,5 +1,5 @@
-from keras.layers import Conv2D, Dense, Flatten
 from keras.models import Sequential
+from keras.layers import Conv2D, Flatten, Dense
 
 model = Sequential()
 model.add(Conv2D(64, (3, 3), activation="relu", input_shape=(28, 28, 1)))

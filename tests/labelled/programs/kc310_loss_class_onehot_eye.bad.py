@@ -1,5 +1,5 @@
-import keras
 import numpy as np
+import keras
 
 y_int = np.random.randint(0, 3, size=(90,))
 y = np.eye(3)[y_int]

@@ -1,5 +1,5 @@
-import keras
 import numpy as np
+import keras
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 

@@ -1,5 +1,5 @@
-from tensorflow.keras.layers import Dense
 from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
 
 model = Sequential()
 model.add(Dense(16, activation="relu", input_dim=8))

@@ -1,7 +1,7 @@
 import numpy as np
 from keras.datasets import mnist
-from keras.layers import Conv2D, Dense, Flatten
 from keras.models import Sequential
+from keras.layers import Conv2D, Flatten, Dense
 
 (X_train, y_train), _ = mnist.load_data()
 X_train = np.expand_dims(X_train, -1).astype("float32")

@@ -1,6 +1,5 @@
 import numpy as np
 import tensorflow as tf
-
 features = np.random.rand(1000, 20).astype("float32")
 labels = np.random.randint(0, 2, size=(1000,))
 dataset = tf.data.Dataset.from_tensor_slices((features, labels)).shuffle(1000).batch(32)

@@ -1,7 +1,6 @@
 import numpy as np
 from keras.models import Sequential
 from keras.layers import GRU, Dense
-
 x = np.random.randn(64, 30, 3)
 y = np.random.randn(64, 1)
 model = Sequential()

@@ -2,7 +2,6 @@ from tensorflow.keras.datasets import mnist
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
 from tensorflow.keras.utils import to_categorical
-
 (X_train, y_train), (X_test, y_test) = mnist.load_data()
 X_train = X_train / 255.0
 Y_train = to_categorical(y_train, 10)

@@ -1,5 +1,4 @@
 from tensorflow import keras
-
 (x, y), _ = keras.datasets.cifar100.load_data()
 inputs = keras.Input(shape=(32, 32, 3))
 h = keras.layers.Rescaling(1.0 / 255)(inputs)

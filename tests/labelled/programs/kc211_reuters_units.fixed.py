@@ -1,7 +1,6 @@
 from keras.datasets import reuters
 from keras.preprocessing.sequence import pad_sequences
 from keras import models, layers
-
 (train_data, train_labels), _ = reuters.load_data(num_words=10000)
 train_data = pad_sequences(train_data, maxlen=200)
 model = models.Sequential()

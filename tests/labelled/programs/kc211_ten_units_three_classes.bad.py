@@ -2,7 +2,6 @@ import numpy as np
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
 from tensorflow.keras.utils import to_categorical
-
 features = np.random.rand(150, 4)
 species = np.random.randint(0, 3, size=(150,))
 targets = to_categorical(species, num_classes=3)

@@ -1,5 +1,4 @@
 import keras
-
 (x_train, y_train), _ = keras.datasets.mnist.load_data()
 x_train = x_train.reshape(-1, 28, 28, 1) / 255.0
 y_train = keras.utils.to_categorical(y_train, 10)

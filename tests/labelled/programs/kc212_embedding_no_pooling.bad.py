@@ -1,7 +1,6 @@
 import numpy as np
 from keras.models import Sequential
 from keras.layers import Embedding, Dense
-
 tokens = np.random.randint(0, 5000, size=(256, 80))
 sentiment = np.random.randint(0, 2, size=(256,))
 model = Sequential()

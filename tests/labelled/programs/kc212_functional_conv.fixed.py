@@ -1,6 +1,5 @@
 import keras
 from keras import layers
-
 (x, y), _ = keras.datasets.fashion_mnist.load_data()
 x = x[..., None] / 255.0
 y = keras.utils.to_categorical(y)

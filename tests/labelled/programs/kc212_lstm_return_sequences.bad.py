@@ -1,6 +1,5 @@
 import numpy as np
 import tensorflow as tf
-
 x = np.random.rand(128, 25, 6)
 y = np.random.randint(0, 2, size=(128,))
 model = tf.keras.Sequential()

@@ -1,5 +1,4 @@
 import keras
-
 model = keras.Sequential()
 model.add(keras.Input((30,)))
 model.add(keras.layers.Dense(64, activation="relu"))

@@ -1,6 +1,5 @@
 import numpy as np
 import tensorflow as tf
-
 onehot = tf.keras.utils.to_categorical(np.random.randint(0, 4, size=(80,)), 4)
 labels = onehot.argmax(axis=1)
 data = np.random.rand(80, 3)

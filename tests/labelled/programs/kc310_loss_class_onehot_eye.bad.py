@@ -1,6 +1,5 @@
 import numpy as np
 import keras
-
 y_int = np.random.randint(0, 3, size=(90,))
 y = np.eye(3)[y_int]
 x = np.random.rand(90, 5)

@@ -2,7 +2,6 @@ import numpy as np
 import keras
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
-
 X = np.random.rand(300, 8)
 y = keras.utils.to_categorical(np.random.randint(0, 3, size=(300,)), 3)
 X = StandardScaler().fit_transform(X)

@@ -1,5 +1,4 @@
 import tensorflow as tf
-
 inputs = tf.keras.Input(shape=(32,))
 x = tf.keras.layers.Dense(5)(inputs)
 outputs = tf.keras.layers.Activation("softmax")(x)

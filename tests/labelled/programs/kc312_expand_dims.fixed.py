@@ -2,7 +2,6 @@ import numpy as np
 from keras.datasets import mnist
 from keras.models import Sequential
 from keras.layers import Conv2D, Flatten, Dense
-
 (X_train, y_train), _ = mnist.load_data()
 X_train = np.expand_dims(X_train, -1).astype("float32")
 X_train /= 255.0

@@ -1,5 +1,4 @@
 import tensorflow as tf
-
 (x, y), _ = tf.keras.datasets.fashion_mnist.load_data()
 x = x.reshape(-1, 28, 28, 1)
 x = x / 255.0

@@ -1,7 +1,5 @@
 import tensorflow as tf
-
 w = tf.Variable(tf.zeros([784, 10]))
-
 
 @tf.function
 def predict(x):

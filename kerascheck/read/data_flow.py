@@ -430,7 +430,8 @@ class _Tracer:
         if last in ("LabelEncoder", "OrdinalEncoder"):
             return _Transformer("label")
         if last == "LabelBinarizer":
-            return _Transformer("onehot")
+            # One-hot rows for three classes or more, but one 0/1 column for two.
+            return _Transformer("binarizer")
         if last in _SCALE_FUNCTIONS and args and isinstance(args[0], DataFacts):
             return DataFacts(shape=args[0].shape, dtype="float", scale="scaled")
         if last == "train_test_split":
@@ -533,6 +534,8 @@ class _Tracer:
                     return DataFacts(shape=data.shape, dtype="float", scale="scaled")
                 if receiver.kind == "onehot":
                     return DataFacts(labels="onehot", source=data.source)
+                if receiver.kind == "binarizer":
+                    return DataFacts(source=data.source)
                 if receiver.kind == "label":
                     rows = None if data.shape is None else data.shape[:1]
                     return DataFacts(shape=rows, dtype="int", labels="integer")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -10,12 +9,12 @@ from kerascheck.engine.check import check_bytes
 from kerascheck.engine.registry import select_rules
 from kerascheck.model.results import FileError, FileResult, RunResult
 from kerascheck.model.settings import Settings
+from kerascheck.read.file_bytes import MAX_FILE_BYTES, SourceUnreadable, read_source
 
 if TYPE_CHECKING:
     from kerascheck.run.fix_files import FixRun
 
-# Files larger than this are skipped with a message: generated code, not models.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "check_file", "check_paths", "check_source", "fix_paths", "fix_source"]
 
 
 def default_settings() -> Settings:
@@ -24,12 +23,9 @@ def default_settings() -> Settings:
 
 def check_file(path: str, settings: Settings) -> FileResult:
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            message = f"skipped: {size // 1024} KiB is over the {MAX_FILE_BYTES // 1024} KiB limit"
-            return FileResult(path=path, errors=[FileError(path, message)], parsed=False)
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_source(path)
+    except SourceUnreadable as exc:
+        return FileResult(path=path, errors=[FileError(path, exc.report())], parsed=False)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return FileResult(

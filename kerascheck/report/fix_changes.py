@@ -39,9 +39,12 @@ def _file_changes(path: str, wanted: list[Diagnostic]) -> dict[int, list[dict[st
     from kerascheck.engine.registry import all_rules
     from kerascheck.model.settings import Settings
     from kerascheck.report.sarif import artifact_location
+    from kerascheck.report.source_lines import source_bytes
 
-    with open(path, "rb") as handle:
-        text = decode(handle.read())
+    data = source_bytes(path)
+    if data is None:
+        return {}
+    text = decode(data)
     rules = all_rules()
     settings = Settings(rules=[rules[c] for c in sorted({d.code for d in wanted}) if c in rules])
     module, result = analyse_text(text, path, settings)

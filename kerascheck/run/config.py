@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 _CODE_KEYS = ("select", "extend-select", "ignore")
 _BOOL_KEYS = ("force-exclude", "respect-gitignore")
 KNOWN_KEYS = frozenset({*_LIST_KEYS, *_BOOL_KEYS, "per-file-ignores", "rules"})
+
+# Numbers in options are sizes and ratios: anything beyond this is a typo, not a setting.
+MAX_NUMBER = 1e9
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -73,16 +77,23 @@ def _toml_loads(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(str(exc)) from exc
+    except RecursionError:
+        raise ValueError("values nested too deeply") from None
+    except Exception as exc:  # whatever else the parser raises is still a bad file
+        raise ValueError(f"{type(exc).__name__}: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=64)
 def _read_toml(path: str) -> dict[str, Any]:
     # Cached: a pyproject.toml is parsed once to see whether it is ours, then read for values.
+    from kerascheck.read.file_bytes import SourceUnreadable, read_source
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_source(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"could not read config file {path}: {exc}") from exc
+    except SourceUnreadable as exc:
+        raise ConfigError(f"could not read config file {path}: {exc.message}") from exc
     try:
         return _toml_loads(text)
     except ValueError as exc:
@@ -133,7 +144,10 @@ def _string_list(value: object, where: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    # An empty entry would silently select nothing (`select = [""]` turns every rule off).
+    if any(not v.strip() for v in value):
+        raise ConfigError(f"{where} holds an empty string")
+    return [v.strip() for v in value]
 
 
 def _check_codes(items: list[str], where: str) -> None:
@@ -192,6 +206,12 @@ def _check_option(rule: type[Rule], name: str, value: object, where: str) -> Any
         )
     if not ok:
         raise ConfigError(f"{where} must be a {type(default).__name__}, not {value!r}")
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and (not math.isfinite(value) or abs(value) > MAX_NUMBER)
+    ):
+        raise ConfigError(f"{where} must be a finite number below {MAX_NUMBER:g}, not {value!r}")
     if isinstance(default, float) and isinstance(value, int):
         return float(value)
     return value

@@ -147,18 +147,22 @@ def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> File
     )
 
 
+def refuse_to_write(path: str) -> str | None:
+    """Why a fixed file must not be written, or None. A symlink may lead anywhere (outside
+    the paths given, into a shared library): its target is never rewritten."""
+    if os.path.islink(path):
+        return f"it is a symbolic link (to {os.readlink(path)}); fix the file it points to"
+    return None
+
+
 def fix_file(path: str, settings: Settings, unsafe: bool = False, write: bool = True) -> FileFix:
     """Fix one file; write it (atomically) only when a fix changed it and `write` is set."""
-    from kerascheck.api import MAX_FILE_BYTES, check_file
+    from kerascheck.api import check_file
+    from kerascheck.read.file_bytes import SourceUnreadable, read_source
 
     try:
-        too_big = os.path.getsize(path) > MAX_FILE_BYTES
-        if not too_big:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError:
-        too_big = True
-    if too_big:
+        data = read_source(path)
+    except (OSError, SourceUnreadable):
         # Whatever stops reading it, check_file says so the usual way.
         return FileFix(path, check_file(path, settings))
     if path.endswith(".ipynb"):
@@ -168,11 +172,14 @@ def fix_file(path: str, settings: Settings, unsafe: bool = False, write: bool = 
     else:
         outcome = fix_python(data, path, settings, unsafe)
     if write and outcome.data is not None and outcome.data != data:
-        try:
-            write_atomic(path, outcome.data)
-            outcome.written = True
-        except OSError as exc:
-            reason = f"could not write the fixed file: {exc.strerror or exc}"
+        reason = refuse_to_write(path)
+        if reason is None:
+            try:
+                write_atomic(path, outcome.data)
+                outcome.written = True
+            except OSError as exc:
+                reason = f"could not write the fixed file: {exc.strerror or exc}"
+        if reason is not None:
             outcome.skipped.append(SkippedFix(path, 1, 1, None, reason))
             outcome.fixed = 0
             outcome.result = check_file(path, settings)

@@ -6,10 +6,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from kerascheck.api import MAX_FILE_BYTES
 from kerascheck.engine.check import check_bytes
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
 from kerascheck.run.config import Overrides, Resolved, Resolver
 from kerascheck.run.files import collect
 
@@ -62,9 +62,10 @@ def check_all(jobs: list[tuple[str, Settings]], request: Request) -> list[FileRe
     # One file: nothing to share and nothing to gain; skip hashing and worker start-up.
     if not request.use_cache or len(jobs) < 2:
         return check_files(jobs, workers)
-    from kerascheck.run.cache import Cache, default_cache_dir
+    from kerascheck.run.cache import Cache, cache_dir_for
 
-    cache = Cache(request.cache_dir or default_cache_dir(os.getcwd()))
+    named = [p for p in request.paths if p != STDIN]
+    cache = Cache(request.cache_dir or cache_dir_for(named))
     results: dict[int, FileResult] = {}
     misses: list[int] = []
     keys: dict[int, str] = {}
@@ -90,11 +91,8 @@ def check_all(jobs: list[tuple[str, Settings]], request: Request) -> list[FileRe
 def _read_small(path: str) -> bytes | None:
     """The file's bytes when it can be cached (readable, under the size limit)."""
     try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_source(path)
+    except (OSError, SourceUnreadable):
         return None
 
 
@@ -114,6 +112,9 @@ def check_stdin(request: Request, resolver: Resolver) -> FileResult | None:
         else (resolved.settings)
     )
     data = sys.stdin.buffer.read()
+    from kerascheck.report.source_lines import use_checked_bytes
+
+    use_checked_bytes(name, data)
     if name.endswith(".ipynb"):
         from kerascheck.engine.notebook_check import check_notebook
 

@@ -24,3 +24,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "kerascheck fixtures/" in run_fixtures and "kerascheck run" in run_fixtures
     assert "pytest" in run_tests
     assert run_tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_rule_pages_are_current() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, (
+        f"{proc.stdout}run `python scripts/gen_rule_docs.py` to refresh docs/rules/"
+    )

@@ -124,7 +124,7 @@ def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module 
 
 def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     if not mentions_keras(data):
-        return FileResult(path=path)
+        return FileResult(path=path, checked=False)
     try:
         text = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:

@@ -26,20 +26,24 @@ FINGERPRINT_KEY = "kerascheck/v1"
 
 def rule_descriptor(code: str) -> dict[str, Any]:
     """A `reportingDescriptor`: from the rule's own docs, or the runtime check's name."""
+    from kerascheck.report.rule_docs import page_url
+
     rule = all_rules().get(code)
+    url = page_url(code)
     if rule is None:
         name = RUNTIME_CODES.get(code, code.lower())
         text = f"Runtime check (kerascheck run): {name.replace('-', ' ')}."
         return {
             "id": code,
             "name": name,
+            **({"helpUri": url} if url else {}),
             "shortDescription": {"text": text},
             "fullDescription": {"text": text},
             "help": {"text": f"kerascheck run reports {code} ({name}) after a short training."},
             "defaultConfiguration": {"level": "warning"},
             "properties": {"tags": ["keras", "runtime"]},
         }
-    return _static_descriptor(rule)
+    return {**_static_descriptor(rule), "helpUri": url}
 
 
 def _static_descriptor(rule: type[Rule]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 CACHE_DIR = ".kerascheck_cache"
 # A cached result is only as good as the code that made it: the key includes the stamp of
 # every module of kerascheck and of its rules, so an edited rule in a dev install is re-run.
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _code_stamp() -> str:
@@ -155,6 +155,7 @@ def _encode(key: str, result: FileResult) -> dict[str, Any]:
     return {
         "key": key,
         "parsed": result.parsed,
+        "checked": result.checked,
         "diagnostics": [_encode_diagnostic(d) for d in result.diagnostics],
         "suppressed": [_encode_diagnostic(d) for d in result.suppressed],
         "errors": [
@@ -175,8 +176,8 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         )
         for e in stored["errors"]
     ]
-    parsed = stored["parsed"]
-    if not isinstance(parsed, bool):
+    parsed, checked = stored["parsed"], stored["checked"]
+    if not isinstance(parsed, bool) or not isinstance(checked, bool):
         raise TypeError("parsed")
     return FileResult(
         path=path,
@@ -184,6 +185,7 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         errors=errors,
         suppressed=[_decode_diagnostic(d, path) for d in stored["suppressed"]],
         parsed=parsed,
+        checked=checked,
     )
 
 

@@ -119,7 +119,7 @@ def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> File
     from kerascheck.engine.check import check_bytes, decode
 
     if not mentions_keras(data):
-        return FileFix(path, FileResult(path=path))
+        return FileFix(path, FileResult(path=path, checked=False))
     try:
         encoding = _encoding(data)
         text = decode(data)

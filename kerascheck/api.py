@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kerascheck.engine.check import check_bytes
@@ -14,7 +14,15 @@ from kerascheck.read.file_bytes import MAX_FILE_BYTES, SourceUnreadable, read_so
 if TYPE_CHECKING:
     from kerascheck.run.fix_files import FixRun
 
-__all__ = ["MAX_FILE_BYTES", "check_file", "check_paths", "check_source", "fix_paths", "fix_source"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "check_cells",
+    "check_file",
+    "check_paths",
+    "check_source",
+    "fix_paths",
+    "fix_source",
+]
 
 
 def default_settings() -> Settings:
@@ -43,6 +51,19 @@ def check_source(
 ) -> FileResult:
     """Check Python source text, as `kerascheck -` does with stdin."""
     return check_bytes(source.encode("utf-8"), path, settings or default_settings())
+
+
+def check_cells(
+    sources: Sequence[str], path: str = "<notebook>", settings: Settings | None = None
+) -> FileResult:
+    """Check code cells as one notebook (IPython syntax allowed); findings name cells 1, 2, ..."""
+    import json
+
+    from kerascheck.engine.notebook_check import check_notebook
+
+    cells = [{"cell_type": "code", "metadata": {}, "source": source} for source in sources]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode("utf-8")
+    return check_notebook(data, path, settings or default_settings())
 
 
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:

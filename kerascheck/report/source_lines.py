@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import os
 from collections.abc import Callable
 
 from kerascheck.read.file_bytes import SourceUnreadable, read_source
@@ -18,8 +19,8 @@ def use_checked_bytes(path: str, data: bytes) -> None:
     """Show `data` for `path` from now on: stdin's code frames come from the text checked,
     not from a file of the same name on disk."""
     _CHECKED[path] = data
-    file_lines.cache_clear()
-    _notebook_source_lines.cache_clear()
+    _file_lines.cache_clear()
+    _notebook_source_lines_stamped.cache_clear()
 
 
 def source_bytes(path: str) -> bytes | None:
@@ -32,9 +33,24 @@ def source_bytes(path: str) -> bytes | None:
         return None
 
 
-@functools.lru_cache(maxsize=256)
+def _stamp(path: str) -> tuple[int, int]:
+    # Caches below are keyed by modification stamp too: a long-lived process sees edits.
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def file_lines(path: str) -> dict[int | None, list[str]]:
     """A file's lines by cell (None for a .py file); empty when it cannot be read."""
+    if path in _CHECKED:
+        return _file_lines(path, (0, 0))
+    return _file_lines(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _file_lines(path: str, stamp: tuple[int, int]) -> dict[int | None, list[str]]:
     data = source_bytes(path)
     if data is None:
         return {}
@@ -68,8 +84,12 @@ def line_text(path: str, cell: int | None, line: int) -> str:
 _WHITESPACE = " \t\r\n"
 
 
-@functools.lru_cache(maxsize=64)
 def _notebook_source_lines(path: str) -> dict[int, list[int]]:
+    return _notebook_source_lines_stamped(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _notebook_source_lines_stamped(path: str, stamp: tuple[int, int]) -> dict[int, list[int]]:
     """For each cell (1-based): the line of the .ipynb file where each of its lines is written.
 
     CI annotations need a line of the file itself; a cell's source lines are JSON strings in

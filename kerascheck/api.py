@@ -1,49 +1,63 @@
-"""The library API under the CLI: check paths or source text and get findings back."""
+"""The library API (the CLI is a thin layer over it): check or fix paths or source text.
+
+`run(Request(...))` is what `kerascheck check` does: config files, discovery, cache, workers,
+stdin, `--fix`/`--diff`; `report` writes its outcome and `exit_code` says how it ended. The
+smaller functions check or fix with one explicit Settings.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from kerascheck.engine.check import check_bytes
+from kerascheck.engine.fixer import fix_text
 from kerascheck.engine.registry import select_rules
-from kerascheck.model.results import FileError, FileResult, RunResult
+from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
-from kerascheck.read.file_bytes import MAX_FILE_BYTES, SourceUnreadable, read_source
-
-if TYPE_CHECKING:
-    from kerascheck.run.fix_files import FixRun
+from kerascheck.run.config import ConfigError, Overrides
+from kerascheck.run.file_check import MAX_FILE_BYTES, check_file
+from kerascheck.run.fix_files import fix_paths as _fix_paths
+from kerascheck.run.fix_outcome import FixRun
+from kerascheck.run.pipeline import (
+    STDIN,
+    FixMode,
+    MissingPaths,
+    Outcome,
+    ReportOptions,
+    Request,
+    exit_code,
+    report,
+    resolver_for,
+    run,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "STDIN",
+    "ConfigError",
+    "FixMode",
+    "FixRun",
+    "MissingPaths",
+    "Outcome",
+    "Overrides",
+    "ReportOptions",
+    "Request",
     "check_cells",
     "check_file",
     "check_paths",
     "check_source",
+    "default_settings",
+    "exit_code",
     "fix_paths",
     "fix_source",
+    "report",
+    "resolver_for",
+    "run",
 ]
 
 
 def default_settings() -> Settings:
     return Settings(rules=select_rules(None))
-
-
-def check_file(path: str, settings: Settings) -> FileResult:
-    try:
-        data = read_source(path)
-    except SourceUnreadable as exc:
-        return FileResult(path=path, errors=[FileError(path, exc.report())], parsed=False)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return FileResult(
-            path=path, errors=[FileError(path, f"could not read: {reason}")], parsed=False
-        )
-    if path.endswith(".ipynb"):
-        from kerascheck.engine.notebook_check import check_notebook
-
-        return check_notebook(data, path, settings)
-    return check_bytes(data, path, settings)
 
 
 def check_source(
@@ -67,8 +81,8 @@ def check_cells(
 
 
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
-    """Check files with one explicit Settings; `kerascheck.runner.run` also reads config files,
-    walks directories and uses the cache and workers, as the CLI does."""
+    """Check these files with one Settings; `run` also reads config files, walks folders and
+    uses the cache and workers, as the CLI does."""
     settings = settings or default_settings()
     return RunResult(files=[check_file(path, settings) for path in paths])
 
@@ -81,13 +95,9 @@ def fix_paths(
     write: bool = True,
 ) -> FixRun:
     """Apply the findings' fixes (safe ones; also unsafe ones when asked) to these files."""
-    from kerascheck.run.fix_files import fix_paths as fix
-
-    return fix(paths, settings or default_settings(), unsafe=unsafe, write=write)
+    return _fix_paths(paths, settings or default_settings(), unsafe=unsafe, write=write)
 
 
 def fix_source(source: str, settings: Settings | None = None, *, unsafe: bool = False) -> str:
     """Python source text with its fixes applied."""
-    from kerascheck.engine.fixer import fix_text
-
     return fix_text(source, "<string>", settings or default_settings(), unsafe).text

@@ -81,7 +81,7 @@ def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> Non
     settings = Settings(rules=[UseBiasOff, RenameSequential])
     module, result = analyse_text(textwrap.dedent(CONTAINER), "t.py", settings)
     assert module is not None
-    groups, skipped = plan(module, result.diagnostics, unsafe=True)
+    groups, skipped = plan(result.diagnostics, unsafe=True)
     # In finding order the Sequential call comes first; the Dense edits lie inside it.
     assert [g.diagnostics[0].code for g in groups] == ["KT002"]
     assert [(s.code, s.reason) for s in skipped] == [
@@ -97,7 +97,7 @@ def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> Non
         "import keras\nkeras.layers.Dense(1, name='x')\n", "t.py", settings
     )
     assert module is not None
-    _, skipped = plan(module, result.diagnostics, unsafe=True)
+    _, skipped = plan(result.diagnostics, unsafe=True)
     assert [(s.code, s.reason) for s in skipped] == [
         ("KT003", "it edits the same code as the fix for KT001 at 2:1")
     ]

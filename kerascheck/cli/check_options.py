@@ -1,18 +1,17 @@
-"""The `check` options about configuration and input, and the glue from them to a run."""
+"""The `check` options about configuration and input, collected into one InputOptions.
+
+To add an option: a `click.option` in _OPTIONS, a field in InputOptions, and its use in
+`check_command.build_request`.
+"""
 
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
-
-if TYPE_CHECKING:
-    from kerascheck.model.results import RunResult
-    from kerascheck.run.fix_run import FixOptions
 
 
 @dataclass(frozen=True)
@@ -87,63 +86,3 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(_OPTIONS):
         decorated = option(decorated)
     return decorated
-
-
-def run_check(
-    paths: tuple[str, ...],
-    select: list[str] | None,
-    ignore: list[str],
-    extend_select: list[str],
-    verbose: bool,
-    inputs: InputOptions,
-    fixes: FixOptions | None = None,
-) -> RunResult:
-    """Run the check as the options say; usage problems become click.UsageError (exit 2).
-
-    With `fixes`, the files are fixed (or diffed) first; the findings left are returned.
-    """
-    from kerascheck.engine.registry import UnknownSelector, expand
-    from kerascheck.run.config import ConfigError, Overrides
-    from kerascheck.run.pipeline import MissingPaths, Request, resolver_for, run
-
-    if inputs.config and inputs.isolated:
-        raise click.UsageError("--config and --isolated cannot be used together")
-    if inputs.stdin_filename and not paths:
-        paths = ("-",)
-    try:
-        for token in [*(select or []), *ignore, *extend_select]:
-            expand(token)
-    except UnknownSelector as exc:
-        raise click.UsageError(str(exc)) from exc
-    request = Request(
-        paths=paths or (".",),
-        overrides=Overrides(
-            select=select,
-            extend_select=tuple(extend_select),
-            ignore=tuple(ignore),
-            ignore_noqa=inputs.ignore_noqa,
-            verbose=verbose,
-            force_exclude=inputs.force_exclude,
-        ),
-        config_file=inputs.config,
-        isolated=inputs.isolated,
-        stdin_filename=inputs.stdin_filename,
-        jobs=inputs.jobs,
-        use_cache=not inputs.no_cache,
-        cache_dir=inputs.cache_dir,
-    )
-    try:
-        resolver = resolver_for(request)
-        if inputs.show_settings:
-            from kerascheck.cli.config_command import show
-
-            first = request.paths[0]
-            show(resolver, (inputs.stdin_filename or ".") if first == "-" else first, "text")
-            sys.exit(0)
-        if fixes is not None:
-            from kerascheck.run.fix_run import fix_run
-
-            return fix_run(request, resolver, fixes)
-        return run(request, resolver)
-    except (ConfigError, MissingPaths) as exc:
-        raise click.UsageError(str(exc)) from exc

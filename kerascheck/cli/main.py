@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
 import sys
-from typing import Any
 
 import click
 
 from kerascheck import __version__
-from kerascheck.cli.check_options import InputOptions, input_options
 
-# Subcommands that load heavy modules are imported only when run.
+# Subcommands that load heavy modules (the parser, the rules) are imported only when run, so
+# `kerascheck --version` and `kerascheck rules` start fast.
 _LAZY = {
+    "check": "kerascheck.cli.check_command:check",
     "run": "kerascheck.runtime.command:run",
     "config": "kerascheck.cli.config_command:config",
     "clean": "kerascheck.cli.clean_command:clean",
@@ -21,7 +20,7 @@ _LAZY = {
 
 
 class _Group(click.Group):
-    """`kerascheck PATH` means `kerascheck check PATH`; `run` loads only when used."""
+    """`kerascheck PATH` means `kerascheck check PATH`; subcommands load only when used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY})
@@ -44,83 +43,6 @@ class _Group(click.Group):
 @click.version_option(__version__, "--version", prog_name="kerascheck")
 def cli() -> None:
     """Find the mistakes in Keras model code before the training runs."""
-
-
-FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--select", multiple=True, help="Codes, prefixes or names to enable (comma lists ok)."
-)
-@click.option("--ignore", multiple=True, help="Codes, prefixes or names to disable.")
-@click.option("--extend-select", multiple=True, help="Enable these on top of the defaults.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option(
-    "--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."
-)
-@click.option("--statistics", is_flag=True, help="Print how many findings each rule made.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a diff and write nothing.")
-@input_options
-def check(
-    paths: tuple[str, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    fmt: str,
-    output_file: str | None,
-    statistics: bool,
-    exit_zero: bool,
-    verbose: bool,
-    inputs: InputOptions,
-    fix: bool = False,
-    unsafe_fixes: bool = False,
-    diff: bool = False,
-) -> None:
-    """Check Python files, notebooks and directories (the default command)."""
-    from kerascheck.cli.check_options import run_check
-
-    fixes = None
-    if fix or diff:
-        from kerascheck.run.fix_run import FixOptions
-
-        fixes = FixOptions(unsafe=unsafe_fixes, write=not diff)
-
-    result = run_check(
-        paths,
-        _split(select) if select else None,
-        _split(ignore),
-        _split(extend_select),
-        verbose,
-        inputs,
-        fixes,
-    )
-    if fixes is not None:
-        from kerascheck.run.fix_run import finish
-
-        emit = functools.partial(_emit, fmt=fmt, output_file=output_file, statistics=statistics)
-        sys.exit(finish(fixes, result, fmt, exit_zero, emit))
-    _emit(result, fmt, output_file, statistics)
-    if any(e.internal for e in result.errors):
-        sys.exit(2)
-    if exit_zero:
-        sys.exit(0)
-    sys.exit(1 if result.diagnostics or result.errors else 0)
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _emit(result: Any, fmt: str, output_file: str | None = None, statistics: bool = False) -> None:
-    from kerascheck.report.emit import emit
-
-    emit(result, fmt, output_file, statistics)
 
 
 @cli.command("rules")

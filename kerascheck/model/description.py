@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from kerascheck.model.values import UNKNOWN, CallValue, Ref
+from kerascheck.model.values import CallValue, Ref, argument
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -58,13 +58,15 @@ class Layer:
 
     def arg(self, name: str, position: int | None = None, default: Any = None) -> Any:
         """The argument by keyword or position; `default` when absent, UNKNOWN when unknowable."""
-        if name in self.kwargs:
-            return self.kwargs[name]
-        if position is not None and position < len(self.args):
-            return self.args[position]
-        if self.star_kwargs or (position is not None and self.star_args):
-            return UNKNOWN
-        return default
+        return argument(
+            self.args,
+            self.kwargs,
+            name,
+            position,
+            default,
+            star_args=self.star_args,
+            star_kwargs=self.star_kwargs,
+        )
 
 
 @dataclass(eq=False)

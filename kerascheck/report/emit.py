@@ -11,6 +11,10 @@ from kerascheck.model.results import RunResult
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 
 
+# Each format's module is imported when chosen, to keep start-up fast: sarif needs hashlib,
+# junit an XML writer, text rich; a run pays only for the format it writes.
+
+
 def render(result: RunResult, fmt: str) -> str:
     """Every format but `text` (which rich prints itself) as one string."""
     if fmt == "json":

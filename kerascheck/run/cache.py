@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
 from typing import TYPE_CHECKING, Any
 
+import kerascheck
 from kerascheck import __version__
-from kerascheck.model.results import Applicability, Diagnostic, FileError, FileResult, Fix, Severity
+from kerascheck.model.results import (
+    Applicability,
+    Diagnostic,
+    FileError,
+    FileResult,
+    Severity,
+    TextEdit,
+    TextFix,
+)
 
 if TYPE_CHECKING:
     from kerascheck.model.settings import Settings
@@ -21,11 +31,6 @@ _FORMAT = 2
 
 
 def _code_stamp() -> str:
-    # Imported here: the stamp is taken once per run, and only when the cache is used.
-    import importlib
-
-    import kerascheck
-
     rules = importlib.import_module("kerascheck.rules")
     parts: list[str] = []
     for root in [*kerascheck.__path__, *rules.__path__]:
@@ -67,6 +72,7 @@ class Cache:
         self._fingerprints: dict[int, str] = {}
 
     def key(self, data: bytes, path: str, settings: Settings) -> str:
+        # Imported here to keep start-up fast: a run of one file never hashes.
         from hashlib import blake2b
 
         if self._salt is None:
@@ -122,7 +128,10 @@ class Cache:
 
 
 def _encode_diagnostic(d: Diagnostic) -> dict[str, Any]:
-    fix = None if d.fix is None else [d.fix.applicability.value, d.fix.description]
+    fix = None
+    if d.fix is not None:
+        edits = [[e.start, e.end, e.content] for e in d.fix.edits]
+        fix = [d.fix.applicability.value, d.fix.description, edits, d.fix.problem]
     return {
         "line": d.line,
         "column": d.column,
@@ -149,9 +158,18 @@ def _decode_diagnostic(raw: dict[str, Any], path: str) -> Diagnostic:
         name=str(raw["name"]),
         severity=Severity(raw["severity"]),
         message=str(raw["message"]),
-        # Edits are syntax nodes and are not stored: fixing always re-checks the file.
-        fix=None if fix is None else Fix(Applicability(fix[0]), str(fix[1])),
+        fix=None if fix is None else _decode_fix(fix),
         cell=None if raw["cell"] is None else int(raw["cell"]),
+    )
+
+
+def _decode_fix(raw: list[Any]) -> TextFix:
+    applicability, description, edits, problem = raw
+    return TextFix(
+        Applicability(applicability),
+        str(description),
+        tuple(TextEdit(int(a), int(b), str(c)) for a, b, c in edits),
+        None if problem is None else str(problem),
     )
 
 

@@ -36,7 +36,7 @@ from kerascheck.read.notebook import (
     read_cells,
     split_lines,
 )
-from kerascheck.run.fix_files import FileFix, unified_diff
+from kerascheck.run.fix_outcome import FileFix, unified_diff
 
 
 class _Unmappable(Exception):

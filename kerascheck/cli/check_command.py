@@ -1,0 +1,113 @@
+"""`kerascheck check`: options in, one `api.run`, the report out, one exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kerascheck import api
+from kerascheck.cli.check_options import InputOptions, input_options
+from kerascheck.cli.config_command import show
+from kerascheck.engine.registry import UnknownSelector, expand
+from kerascheck.report.emit import FORMATS
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--select", multiple=True, help="Codes, prefixes or names to enable (comma lists ok)."
+)
+@click.option("--ignore", multiple=True, help="Codes, prefixes or names to disable.")
+@click.option("--extend-select", multiple=True, help="Enable these on top of the defaults.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."
+)
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule made.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a diff and write nothing.")
+@input_options
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    fmt: str,
+    output_file: str | None,
+    statistics: bool,
+    exit_zero: bool,
+    verbose: bool,
+    inputs: InputOptions,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
+) -> None:
+    """Check Python files, notebooks and directories (the default command)."""
+    mode = api.FixMode(unsafe=unsafe_fixes, write=not diff) if fix or diff else None
+    request = build_request(
+        paths,
+        _split(select) if select else None,
+        _split(ignore),
+        _split(extend_select),
+        verbose,
+        inputs,
+        mode,
+    )
+    try:
+        resolver = api.resolver_for(request)
+        if inputs.show_settings:
+            first = request.paths[0]
+            show(resolver, (inputs.stdin_filename or ".") if first == api.STDIN else first, "text")
+            sys.exit(0)
+        outcome = api.run(request, resolver)
+    except (api.ConfigError, api.MissingPaths) as exc:
+        raise click.UsageError(str(exc)) from exc
+    api.report(outcome, api.ReportOptions(fmt, output_file, statistics))
+    sys.exit(api.exit_code(outcome, exit_zero))
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def build_request(
+    paths: tuple[str, ...],
+    select: list[str] | None,
+    ignore: list[str],
+    extend_select: list[str],
+    verbose: bool,
+    inputs: InputOptions,
+    fix: api.FixMode | None,
+) -> api.Request:
+    """The run the options ask for; contradictions and unknown rule codes are usage errors."""
+    if inputs.config and inputs.isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    if inputs.stdin_filename and not paths:
+        paths = (api.STDIN,)
+    try:
+        for token in [*(select or []), *ignore, *extend_select]:
+            expand(token)
+    except UnknownSelector as exc:
+        raise click.UsageError(str(exc)) from exc
+    return api.Request(
+        paths=paths or (".",),
+        overrides=api.Overrides(
+            select=select,
+            extend_select=tuple(extend_select),
+            ignore=tuple(ignore),
+            ignore_noqa=inputs.ignore_noqa,
+            verbose=verbose,
+            force_exclude=inputs.force_exclude,
+        ),
+        config_file=inputs.config,
+        isolated=inputs.isolated,
+        stdin_filename=inputs.stdin_filename,
+        jobs=inputs.jobs,
+        use_cache=not inputs.no_cache,
+        cache_dir=inputs.cache_dir,
+        fix=fix,
+    )

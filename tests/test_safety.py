@@ -87,6 +87,7 @@ def _tree(root: Path) -> None:
         (root / name).write_text(SELU, encoding="utf-8")
 
 
+@pytest.mark.usefixtures("default_cache_location")
 def test_cache_goes_to_the_project_not_the_working_folder(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     _tree(project)
@@ -97,6 +98,7 @@ def test_cache_goes_to_the_project_not_the_working_folder(tmp_path: Path) -> Non
     assert (project / ".kerascheck_cache").is_dir()
 
 
+@pytest.mark.usefixtures("default_cache_location")
 def test_cache_never_goes_above_a_named_folder(tmp_path: Path) -> None:
     # A config in a parent of the named folder is not the project of this run.
     (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\n", encoding="utf-8")
@@ -109,6 +111,7 @@ def test_cache_never_goes_above_a_named_folder(tmp_path: Path) -> None:
     assert (project / ".kerascheck_cache").is_dir()
 
 
+@pytest.mark.usefixtures("default_cache_location")
 def test_cache_goes_to_the_project_root_holding_the_named_subfolders(tmp_path: Path) -> None:
     # As ruff does: in the project, `check src` caches at the root next to pyproject.toml.
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")

@@ -89,13 +89,16 @@ def fix_hint(result: RunResult) -> str:
     return ""
 
 
-def render(result: RunResult, stream: IO[str] | None = None, color: bool | None = None) -> None:
+def render(
+    result: RunResult, stream: IO[str] | None = None, color: bool | None = None, quiet: bool = False
+) -> None:
+    """Findings and errors in position order, then the summary (left out when `quiet`)."""
     stream = stream or sys.stdout
     if color is None:
         color = stream.isatty() and "NO_COLOR" not in os.environ
     if not color and not result.diagnostics and not result.errors:
         # Nothing to lay out: the plain summary, without the start-up cost of loading rich.
-        stream.write(summary(result) + "\n")
+        stream.write("" if quiet else summary(result) + "\n")
         return
     from rich.console import Console
     from rich.text import Text
@@ -130,7 +133,8 @@ def render(result: RunResult, stream: IO[str] | None = None, color: bool | None 
         for label, hint in _help(d):
             console.print(Text(f"  = {label}: ", "cyan").append(hint, ""))
         console.print()
-    console.print(Text(summary(result), "bold"))
+    if not quiet:
+        console.print(Text(summary(result), "bold"))
 
 
 def error_text(e: FileError) -> str:

@@ -75,6 +75,7 @@ def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> File
         path,
         outcome.result,
         fixed=outcome.fixed,
+        codes=outcome.codes,
         skipped=outcome.skipped,
         data=new,
         diff=unified_diff(text, outcome.text, path),
@@ -113,6 +114,7 @@ def fix_file(path: str, settings: Settings, unsafe: bool = False, write: bool = 
         if reason is not None:
             outcome.skipped.append(SkippedFix(path, 1, 1, None, reason))
             outcome.fixed = 0
+            outcome.codes = []
             outcome.result = check_file(path, settings)
     return outcome
 

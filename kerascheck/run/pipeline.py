@@ -174,6 +174,13 @@ class ReportOptions:
     fmt: str = "text"
     output_file: str | None = None
     statistics: bool = False
+    # `-q`: the findings without the summary; `--silent`: nothing but the exit code (and
+    # fixed standard input, which is the output itself).
+    quiet: bool = False
+    silent: bool = False
+    # `--show-fixes`: list what --fix fixed; `--fix-only`: report the fixes, not what is left.
+    show_fixes: bool = False
+    fix_only: bool = False
 
 
 def report(outcome: Outcome, options: ReportOptions) -> None:
@@ -184,12 +191,20 @@ def report(outcome: Outcome, options: ReportOptions) -> None:
     input: the fixed source on stdout, the rest on stderr.
     """
     result, fixes, mode = outcome.result, outcome.fixes, outcome.fix_mode
-    if fixes is None or mode is None:
-        emit(result, options.fmt, options.output_file, options.statistics)
+    if options.silent:
+        if outcome.stdin_output is not None:
+            sys.stdout.buffer.write(outcome.stdin_output)
+            sys.stdout.flush()
         return
-    notes = "".join(
-        line + "\n" for line in [*map(skipped_line, fixes.skipped), summary_line(fixes, mode.write)]
-    )
+    if fixes is None or mode is None:
+        emit(result, options.fmt, options.output_file, options.statistics, options.quiet)
+        return
+    lines = [*map(skipped_line, fixes.skipped)]
+    if not options.quiet:
+        lines.append(summary_line(fixes, mode.write))
+    if options.show_fixes:
+        lines += fixed_lines(fixes)
+    notes = "".join(line + "\n" for line in lines)
     if not mode.write:
         sys.stdout.write(fixes.diff)
         sys.stdout.flush()  # the diff first when both streams go to one terminal
@@ -200,11 +215,29 @@ def report(outcome: Outcome, options: ReportOptions) -> None:
         sys.stdout.flush()
         _errors_to_stderr(result)
         sys.stderr.write(notes)
+    elif options.fix_only:
+        sys.stdout.write(notes)
     else:
-        emit(result, options.fmt, options.output_file, options.statistics)
+        emit(result, options.fmt, options.output_file, options.statistics, options.quiet)
         # A machine-readable report on stdout must stay parseable.
         (sys.stdout if options.fmt in ("text", "concise") else sys.stderr).write(notes)
     sys.stdout.flush()
+
+
+def fixed_lines(fixes: FixRun) -> list[str]:
+    """ruff's `--show-fixes`: per file, how many findings of each rule were fixed."""
+    from collections import Counter
+
+    from kerascheck.engine.registry import known_codes
+
+    names = known_codes()
+    out: list[str] = []
+    for fix in fixes.files:
+        if fix.codes:
+            out.append(f"- {fix.path}:")
+            for code, count in sorted(Counter(fix.codes).items()):
+                out.append(f"    {count} × {code} ({names.get(code, code)})")
+    return out
 
 
 def _errors_to_stderr(result: RunResult) -> None:
@@ -212,13 +245,13 @@ def _errors_to_stderr(result: RunResult) -> None:
         sys.stderr.write(error_text(error) + "\n")
 
 
-def exit_code(outcome: Outcome, exit_zero: bool = False) -> int:
-    """2 for an internal error; else 0 with `exit_zero`; else 1 when something is left to
-    do (findings, unreadable files; for --diff, a diff), 0 when clean."""
+def exit_code(outcome: Outcome, exit_zero: bool = False, fix_only: bool = False) -> int:
+    """2 for an internal error; else 0 with `exit_zero` or `--fix-only`; else 1 when
+    something is left to do (findings, unreadable files; for --diff, a diff), 0 when clean."""
     result = outcome.result
     if any(e.internal for e in result.errors):
         return 2
-    if exit_zero:
+    if exit_zero or fix_only:
         return 0
     if outcome.fixes is not None and outcome.fix_mode is not None and not outcome.fix_mode.write:
         return 1 if outcome.fixes.diff else 0

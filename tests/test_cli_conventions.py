@@ -49,6 +49,7 @@ OPTIONS = [
     "--exit-zero",
     "--config",
     "--add-noqa",
+    "--watch",
 ]
 
 
@@ -197,3 +198,40 @@ def test_gitlab_code_quality_report(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("# a comment\n" + CODE, encoding="utf-8")
     moved = json.loads(run_cli("check", "--output-format", "gitlab", ".", cwd=tmp_path).stdout)
     assert {i["fingerprint"] for i in moved} == {i["fingerprint"] for i in issues}
+
+
+def test_watch_checks_again_when_a_file_changes(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "a.py"
+    path.write_text("import keras\n", encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1"}
+    args = [sys.executable, "-m", "kerascheck", "check", "--watch", "-n", "--output-format"]
+    proc = subprocess.Popen(
+        [*args, "concise", "."], cwd=tmp_path, stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    try:
+        lines: list[str] = []
+
+        def read_until(needle: str) -> None:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                line = proc.stdout.readline()  # type: ignore[union-attr]
+                lines.append(line)
+                if needle in line:
+                    return
+            raise AssertionError("".join(lines))
+
+        read_until("Watching for file changes")
+        assert "No problems found in 1 file" in "".join(lines)
+        time.sleep(0.1)
+        path.write_text(CODE, encoding="utf-8")
+        read_until("Watching for file changes")
+        assert "a.py:2:29: KC501" in "".join(lines)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

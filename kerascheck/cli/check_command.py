@@ -53,6 +53,9 @@ from kerascheck.report.emit import FORMATS
 )
 @click.option("--unfixable", multiple=True, help="The fixes of these are never applied.")
 @click.option(
+    "--watch", "-w", is_flag=True, help="Check again whenever a file changes (Ctrl-C to stop)."
+)
+@click.option(
     "--add-noqa",
     is_flag=True,
     help="Add `# noqa: CODE` for every finding (to adopt kerascheck on an old codebase).",
@@ -79,11 +82,14 @@ def check(
     fixable: tuple[str, ...] = (),
     unfixable: tuple[str, ...] = (),
     add_noqa: bool = False,
+    watch: bool = False,
 ) -> None:
     """Check Python files, notebooks and directories (the default command)."""
     if add_noqa and (fix or diff or fix_only):
         raise click.UsageError("--add-noqa cannot be used with --fix, --fix-only or --diff")
     fixing = fix or diff or fix_only
+    if watch and (fixing or add_noqa or api.STDIN in paths or inputs.stdin_filename):
+        raise click.UsageError("--watch checks files; it cannot fix them or read stdin")
     mode = api.FixMode(unsafe=unsafe_fixes, write=not diff) if fixing else None
     request = build_request(
         paths,
@@ -95,6 +101,13 @@ def check(
         mode,
         (_split(fixable) if fixable else None, _split(unfixable)),
     )
+    options = api.ReportOptions(
+        fmt, output_file, statistics, quiet, silent, show_fixes, fix_only and not diff
+    )
+    if watch:
+        from kerascheck.cli.watch import watch as watch_paths
+
+        watch_paths(list(request.paths), lambda: _check_once(request, options))
     try:
         resolver = api.resolver_for(request)
         if inputs.show_settings:
@@ -106,11 +119,16 @@ def check(
         raise click.UsageError(str(exc)) from exc
     if add_noqa:
         sys.exit(_add_noqa(outcome, quiet or silent))
-    options = api.ReportOptions(
-        fmt, output_file, statistics, quiet, silent, show_fixes, fix_only and not diff
-    )
     api.report(outcome, options)
     sys.exit(api.exit_code(outcome, exit_zero, fix_only and not diff))
+
+
+def _check_once(request: api.Request, options: api.ReportOptions) -> None:
+    """One run of a watch: a bad config or a missing path is said, and the watch goes on."""
+    try:
+        api.report(api.run(request, api.resolver_for(request)), options)
+    except (api.ConfigError, api.MissingPaths) as exc:
+        click.echo(f"error: {exc}", err=True)
 
 
 def _add_noqa(outcome: api.Outcome, quiet: bool) -> int:

@@ -127,3 +127,18 @@ def test_a_real_jupyter_kernel_shows_html_under_the_cell(tmp_path: Path) -> None
     assert "KC101" in page and "KC402" in page and "In [4]" in page
     assert "href='https://" in page and "docs/rules/KC101-" in page
     assert textwrap.dedent(shown["text/plain"]).startswith("kerascheck KC402")
+
+
+def test_the_notebook_folder_configuration_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kerascheck.integrations.ipython import settings_for
+
+    (tmp_path / "kerascheck.toml").write_text('ignore = ["KC101"]\n', encoding="utf-8")
+    settings, _ = settings_for(str(tmp_path))
+    codes = {rule.code for rule in settings.rules}
+    assert "KC101" not in codes and "KC104" in codes
+    (tmp_path / "kerascheck.toml").write_text('ignore = ["KC1O1"]\n', encoding="utf-8")
+    settings, _ = settings_for(str(tmp_path))
+    assert "KC101" in {rule.code for rule in settings.rules}
+    assert "KC1O1" in capsys.readouterr().out

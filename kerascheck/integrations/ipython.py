@@ -131,9 +131,10 @@ def settings_for(folder: str) -> tuple[Settings, str]:
     path = os.path.join(folder, "notebook.ipynb")
     try:
         return Resolver(Overrides()).for_path(path).settings_for(path), path
-    except ConfigError:
+    except ConfigError as exc:
         from kerascheck.api import default_settings
 
+        print(f"kerascheck: {exc}; checking with the default rules")
         return default_settings(), path
 
 

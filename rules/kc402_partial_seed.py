@@ -20,16 +20,9 @@ _GENERATORS = {
 }
 
 
-def backend_kind(module: cst.Module) -> SeedKind | None:
+def backend_kind(file: FileModel) -> SeedKind | None:
     """The backend seed a file needs: TensorFlow's, torch's for torch-only files, none for JAX."""
-    roots: set[str] = set()
-    for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Import):
-                    roots |= {a.evaluated_name.split(".", 1)[0] for a in small.names}
-                elif isinstance(small, cst.ImportFrom) and small.module is not None:
-                    roots.add(cst.Module([]).code_for_node(small.module).split(".", 1)[0])
+    roots = {name.split(".", 1)[0] for imp in file.top_imports for name in imp.modules}
     if "tensorflow" in roots or "tf_keras" in roots:
         return SeedKind.TENSORFLOW
     if "torch" in roots:
@@ -47,7 +40,7 @@ def replace_fix(file: FileModel, seed: SeedCall) -> Fix | None:
         return None
     if node.args[0].keyword is not None or node.args[0].star:
         return None
-    name = seeding.keras_name(file.module, anchor)
+    name = seeding.keras_name(file, anchor)
     if name.imports:
         return None
     func = cst.parse_expression(f"{name.prefix}.utils.set_random_seed")
@@ -188,7 +181,7 @@ class PartialSeed(Rule):
         if SeedKind.KERAS in kinds or seeding.unknown_seeding(file):
             return
         needed = {SeedKind.PYTHON, SeedKind.NUMPY}
-        backend = backend_kind(file.module)
+        backend = backend_kind(file)
         if backend is not None and not (kinds & {SeedKind.TENSORFLOW, SeedKind.TORCH}):
             needed.add(backend)
         missing = sorted(needed - kinds, key=lambda k: k.value)

@@ -327,6 +327,15 @@ def test_stdin_is_fixed_to_stdout(tmp_path: Path) -> None:
     assert "Fixed 1 problem." in proc.stderr
 
 
+def test_stdin_excluded_by_force_exclude_goes_back_unchanged(tmp_path: Path) -> None:
+    """As `check` skips it, `--fix` leaves it alone, and still echoes it (a formatter's pipe)."""
+    args = ("check", "--fix", "--unsafe-fixes", "--force-exclude", "--stdin-filename")
+    proc = run_cli(*args, "build/x.py", "-", input=SELU, cwd=tmp_path)
+    assert proc.stdout == SELU and proc.returncode == 0
+    proc = run_cli(*args, "src/x.py", "-", input=SELU, cwd=tmp_path)
+    assert proc.stdout == SELU_FIXED
+
+
 # ---------------------------------------------------------------- notebooks
 
 

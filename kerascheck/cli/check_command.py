@@ -9,8 +9,10 @@ import click
 from kerascheck import api
 from kerascheck.cli.check_options import InputOptions, input_options
 from kerascheck.cli.config_command import show
+from kerascheck.cli.watch import watch as watch_paths
 from kerascheck.engine.registry import UnknownSelector, expand
 from kerascheck.report.emit import FORMATS
+from kerascheck.run.add_noqa import add_noqa
 
 
 @click.command()
@@ -105,8 +107,6 @@ def check(
         fmt, output_file, statistics, quiet, silent, show_fixes, fix_only and not diff
     )
     if watch:
-        from kerascheck.cli.watch import watch as watch_paths
-
         watch_paths(list(request.paths), lambda: _check_once(request, options))
     try:
         resolver = api.resolver_for(request)
@@ -132,8 +132,6 @@ def _check_once(request: api.Request, options: api.ReportOptions) -> None:
 
 
 def _add_noqa(outcome: api.Outcome, quiet: bool) -> int:
-    from kerascheck.run.add_noqa import add_noqa
-
     done = add_noqa(outcome.result)
     for path, reason in done.skipped:
         click.echo(f"{path}: no noqa added: {reason}", err=True)

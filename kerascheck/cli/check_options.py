@@ -7,11 +7,14 @@ To add an option: a `click.option` in _OPTIONS, a field in InputOptions, and its
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import click
+
+from kerascheck.run.config import Config, ConfigError, parse_inline, validate_table
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,6 @@ def _config_values(
     per_file_ignores: tuple[str, ...],
 ) -> tuple[str | None, tuple[dict[str, Any], ...]]:
     """(the config file, the settings given on the command line as TOML tables)."""
-    import os
-
-    from kerascheck.run.config import Config, ConfigError, parse_inline, validate_table
-
     files = [v for v in values if os.path.isfile(v)]
     if len(files) > 1:
         raise click.UsageError(f"--config names {len(files)} files; one at most")

@@ -227,8 +227,9 @@ class Converter:
             index = self._index.get(id(node), self.anchors.get(id(node)))
             if index is not None and index not in candidates:
                 candidates.append(index)
-        candidates += [i for i in range(len(self.module.body)) if i not in candidates]
-        for index in candidates:
+        # The statements the finding and the edited nodes are known to lie in, then the rest.
+        rest = (i for i in range(len(self.module.body)) if i not in candidates)
+        for index in itertools.chain(candidates, rest):
             if not left:
                 break
             found = _paths(self.module.body[index], set(left))

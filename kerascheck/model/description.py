@@ -37,12 +37,17 @@ class Layer:
     raw: str
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
-    node: cst.CSTNode | SourceLocation
+    # Where to report it: the call that made it, the `call` method of a subclassed model (for
+    # its input), or a live layer's source location.
+    node: cst.Call | cst.FunctionDef | SourceLocation
     # How many times the statement that made it runs: 1, a known count, or None (unknown).
     repeat: int | None = 1
     var: str | None = None
     # The partial() factory the layer came from, when it did: fixes go there.
     factory: cst.Call | None = None
+    # The call that made the layer (the same object as `node`), where fixes edit it; None for
+    # a layer read at run time or a model's input.
+    call: cst.Call | None = None
     kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
     star_kwargs: bool = False
     star_args: bool = False
@@ -181,6 +186,21 @@ class AttributeRef:
     imported: bool = False
 
 
+@dataclass(frozen=True)
+class TopImport:
+    """An import statement at the top level of the file (not inside `if`/`try`), as data."""
+
+    # Index of the top-level statement.
+    statement: int
+    # The modules named: `import a.b, c` names a.b and c; `from a.b import x` names a.b
+    # (a relative import's module without its dots; `from . import x` names none).
+    modules: tuple[str, ...]
+    # Local name -> the full dotted name it is bound to, as names.ImportTable reads it.
+    bindings: tuple[tuple[str, str], ...]
+    # Keras modules imported with `*`.
+    star_modules: tuple[str, ...] = ()
+
+
 @dataclass(eq=False)
 class FileModel:
     """All one pass learned about a file: models, seeds, calls and names."""
@@ -203,6 +223,10 @@ class FileModel:
     trains: bool = False
     # id(node) -> index of the top-level statement holding it, for cheap positions.
     anchors: dict[int, int] = field(default_factory=dict)
+    # The top-level import statements, in order.
+    top_imports: list[TopImport] = field(default_factory=list)
+    # Names of the methods the file's own classes define (classes at any depth).
+    class_methods: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)

@@ -23,6 +23,7 @@ from kerascheck.model.description import (
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
+from kerascheck.read.module_facts import class_methods, top_imports
 from kerascheck.read.names import ImportTable, canonical, dotted_name, is_keras
 
 # How deep calls to the file's own functions are followed.
@@ -87,6 +88,8 @@ _MISSING = object()
 def read_module(module: cst.Module, path: str) -> FileModel:
     reader = _Reader(module, path)
     reader.run()
+    reader.file.top_imports = top_imports(module)
+    reader.file.class_methods = class_methods(module)
     return reader.file
 
 
@@ -745,6 +748,7 @@ class _Reader:
             args=args,
             kwargs=kwargs,
             node=node,
+            call=node,
             repeat=self.repeat,
             factory=factory,
             kwarg_nodes=arg_nodes,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kerascheck.engine.registry import UnknownSelector, all_rules, expand, find_rule, known_codes
+from kerascheck.engine.registry import selected_codes as registry_selected_codes
 from kerascheck.model.rule import Rule
 from kerascheck.model.settings import Settings
 from kerascheck.run.discovery import SKIP_DIRS
@@ -369,20 +370,12 @@ class Resolved:
 
 def selected_codes(config: Config, cli: Overrides) -> list[str]:
     """Defaults, then the file's select/extend-select/ignore, then the command line's."""
-    rules = all_rules()
-    chosen = {code for code, rule in rules.items() if rule.default_enabled}
-    layers = (
-        (config.select, config.extend_select, config.ignore),
-        (cli.select, list(cli.extend_select), list(cli.ignore)),
+    return registry_selected_codes(
+        [
+            (config.select, config.extend_select, config.ignore),
+            (cli.select, cli.extend_select, cli.ignore),
+        ]
     )
-    for select, extend, ignore in layers:
-        if select is not None:
-            chosen = set().union(*(expand(s) for s in select))
-        for s in extend:
-            chosen |= expand(s)
-        for s in ignore:
-            chosen -= expand(s)
-    return sorted(code for code in chosen if code in rules)
 
 
 def fixable_codes(cli: Overrides) -> frozenset[str] | None:

@@ -75,23 +75,6 @@ def model_receiver(value: Any) -> str | None:
     return None
 
 
-def defined_methods(module: cst.Module) -> set[str]:
-    """Names of the methods that the file's own classes define (any nesting of classes)."""
-    out: set[str] = set()
-    stack: list[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        for child in node.children:
-            if isinstance(child, cst.ClassDef):
-                body = child.body
-                if isinstance(body, cst.IndentedBlock):
-                    out.update(s.name.value for s in body.body if isinstance(s, cst.FunctionDef))
-                stack.append(child)
-            elif isinstance(child, cst.BaseCompoundStatement | cst.IndentedBlock):
-                stack.append(child)
-    return out
-
-
 def method_sites(file: FileModel, names: frozenset[str] | set[str]) -> Iterator[CallSite]:
     """Method calls named in `names` on a value that is or may be a Keras model."""
     for site in file.calls:

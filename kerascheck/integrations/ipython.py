@@ -7,9 +7,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from kerascheck.api import check_cells
+from kerascheck.api import check_cells, default_settings
 from kerascheck.model.results import Diagnostic, FileError, FileResult, Severity
 from kerascheck.model.settings import Settings
+from kerascheck.report.rule_docs import page_url
+from kerascheck.run.config import ConfigError, Overrides, Resolver
 
 _COLOURS = {Severity.ERROR: "#c62828", Severity.WARNING: "#b26a00", Severity.INFO: "#1565c0"}
 
@@ -38,8 +40,6 @@ class Report:
         return lines[d.line - 1].strip() if 0 < d.line <= len(lines) else ""
 
     def __repr__(self) -> str:
-        from kerascheck.report.rule_docs import page_url
-
         out = [self.heading] if self.heading else []
         for d in self.diagnostics:
             out.append(
@@ -54,8 +54,6 @@ class Report:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        from kerascheck.report.rule_docs import page_url
-
         rows = []
         if self.heading:
             rows.append(f"<div><b>{html.escape(self.heading)}</b></div>")
@@ -126,14 +124,10 @@ def _key(d: Diagnostic) -> tuple[str, int | None, int, int, str]:
 
 def settings_for(folder: str) -> tuple[Settings, str]:
     """The configuration of a notebook in `folder` (its pyproject.toml or kerascheck.toml)."""
-    from kerascheck.run.config import ConfigError, Overrides, Resolver
-
     path = os.path.join(folder, "notebook.ipynb")
     try:
         return Resolver(Overrides()).for_path(path).settings_for(path), path
     except ConfigError as exc:
-        from kerascheck.api import default_settings
-
         print(f"kerascheck: {exc}; checking with the default rules")
         return default_settings(), path
 
@@ -194,6 +188,8 @@ def unload(ip: Any) -> None:
 
 
 def _show(report: Report) -> None:
+    # Imported when shown: the module is loaded by IPython itself, but stays importable (and
+    # testable) without it.
     from IPython.display import display
 
     display(report)  # type: ignore[no-untyped-call]

@@ -14,6 +14,7 @@ from kerascheck.engine.registry import RUNTIME_CODES, all_rules
 from kerascheck.model.results import Diagnostic, FileError, RunResult, Severity
 from kerascheck.model.rule import Rule
 from kerascheck.report.fix_changes import fix_replacements
+from kerascheck.report.rule_docs import page_url
 from kerascheck.report.source_lines import line_text, notebook_file_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -26,8 +27,6 @@ FINGERPRINT_KEY = "kerascheck/v1"
 
 def rule_descriptor(code: str) -> dict[str, Any]:
     """A `reportingDescriptor`: from the rule's own docs, or the runtime check's name."""
-    from kerascheck.report.rule_docs import page_url
-
     rule = all_rules().get(code)
     url = page_url(code)
     if rule is None:

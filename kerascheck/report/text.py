@@ -8,6 +8,7 @@ from typing import IO
 
 from kerascheck.model.results import Applicability, Diagnostic, FileError, RunResult, Severity
 from kerascheck.report.concise import in_order, location
+from kerascheck.report.rule_docs import page_url
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
@@ -37,8 +38,6 @@ def _frame(d: Diagnostic) -> list[tuple[str, str]]:
 
 def _help(d: Diagnostic) -> list[tuple[str, str]]:
     """`= fix:` and `= docs:` lines: what the fix does, and the rule's page."""
-    from kerascheck.report.rule_docs import page_url
-
     out = []
     if d.fix is not None:
         out.append(("fix", f"{d.fix.description} ({d.fix.applicability.value})"))

@@ -14,6 +14,7 @@ from kerascheck.engine.registry import UnknownSelector, all_rules, expand, find_
 from kerascheck.engine.registry import selected_codes as registry_selected_codes
 from kerascheck.model.rule import Rule
 from kerascheck.model.settings import Settings
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
 from kerascheck.run.discovery import SKIP_DIRS
 from kerascheck.run.globs import PathGlob
 
@@ -106,8 +107,6 @@ def _read_toml(path: str) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=64)
 def _read_toml_stamped(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
-    from kerascheck.read.file_bytes import SourceUnreadable, read_source
-
     try:
         text = read_source(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 
+from kerascheck.engine.registry import known_codes
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
 from kerascheck.report.emit import emit
@@ -226,10 +228,6 @@ def report(outcome: Outcome, options: ReportOptions) -> None:
 
 def fixed_lines(fixes: FixRun) -> list[str]:
     """ruff's `--show-fixes`: per file, how many findings of each rule were fixed."""
-    from collections import Counter
-
-    from kerascheck.engine.registry import known_codes
-
     names = known_codes()
     out: list[str] = []
     for fix in fixes.files:

@@ -146,3 +146,17 @@ def test_empty_selectors_are_rejected(tmp_path: Path, key: str) -> None:
 
 def test_deeply_nested_toml_is_a_config_error(tmp_path: Path) -> None:
     _config_error(tmp_path, "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "invalid TOML")
+
+
+@posix_only
+def test_fifos_named_like_config_files_do_not_hang_the_walk(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    project = tmp_path / "proj"
+    (project / "sub").mkdir(parents=True)
+    (project / "sub" / "m.py").write_text(SELU, encoding="utf-8")
+    for fifo in (tmp_path / ".gitignore", project / ".gitignore", project / "pyproject.toml"):
+        os.mkfifo(fifo)
+    proc = run_cli(
+        "check", "--output-format", "json", "-n", "proj", cwd=tmp_path, process=True, timeout=60
+    )
+    assert [d["code"] for d in json.loads(proc.stdout)["diagnostics"]] == ["KC101"]

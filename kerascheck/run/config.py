@@ -296,10 +296,9 @@ def config_in(folder: str) -> str | None:
 def _mentions_us(pyproject: str) -> bool:
     # A substring test first: most pyproject files never mention us, and TOML parsing costs.
     try:
-        with open(pyproject, "rb") as handle:
-            if b"kerascheck" not in handle.read():
-                return False
-    except OSError:
+        if b"kerascheck" not in read_source(pyproject):
+            return False
+    except (OSError, SourceUnreadable):
         return False
     tool = _read_toml(pyproject).get("tool", {})
     return isinstance(tool, dict) and "kerascheck" in tool

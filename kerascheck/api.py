@@ -7,10 +7,12 @@ smaller functions check or fix with one explicit Settings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 
 from kerascheck.engine.check import check_bytes
 from kerascheck.engine.fixer import fix_text
+from kerascheck.engine.notebook_check import check_notebook
 from kerascheck.engine.registry import select_rules
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
@@ -42,6 +44,7 @@ __all__ = [
     "Overrides",
     "ReportOptions",
     "Request",
+    "check_cells",
     "check_file",
     "check_paths",
     "check_source",
@@ -64,6 +67,15 @@ def check_source(
 ) -> FileResult:
     """Check Python source text, as `kerascheck -` does with stdin."""
     return check_bytes(source.encode("utf-8"), path, settings or default_settings())
+
+
+def check_cells(
+    sources: Sequence[str], path: str = "<notebook>", settings: Settings | None = None
+) -> FileResult:
+    """Check code cells as one notebook (IPython syntax allowed); findings name cells 1, 2, ..."""
+    cells = [{"cell_type": "code", "metadata": {}, "source": source} for source in sources]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode("utf-8")
+    return check_notebook(data, path, settings or default_settings())
 
 
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:

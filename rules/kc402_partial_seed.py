@@ -12,13 +12,6 @@ from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 from ._lib import seeding
 
-_PYTHON_MISSING = (
-    "Keras 3 initializers without a seed draw one from Python's `random` module "
-    "(keras/src/initializers/random_initializers.py calls make_default_seed(), which is "
-    "random.randint), so the initial weights still differ run to run"
-)
-
-
 _GENERATORS = {
     SeedKind.PYTHON: "Python's `random`",
     SeedKind.NUMPY: "NumPy's generator",
@@ -194,15 +187,12 @@ class PartialSeed(Rule):
         missing = sorted(needed - kinds, key=lambda k: k.value)
         if not missing:
             return
-        given = " + ".join(sorted(k.value for k in kinds))
-        if SeedKind.PYTHON in missing:
-            reason = f"{given} does not seed Python's `random`: {_PYTHON_MISSING}"
-        else:
-            names = " and ".join(_GENERATORS[k] for k in missing)
-            reason = f"{given} leaves {names} unseeded, so what is drawn from it still differs run to run"
+        given = " and ".join(sorted(k.value for k in kinds))
+        names = " and ".join(_GENERATORS[k] for k in missing)
+        # The why (Keras 3 initializers draw their seed from Python's `random`) is in the docs.
         yield self.finding(
             seeds[0].node,
-            f"{reason}; call keras.utils.set_random_seed(n), which seeds Python, NumPy and the "
-            "backend together",
+            f"seeding only {given} leaves {names} unseeded, so runs still differ; call "
+            "keras.utils.set_random_seed(n), which seeds Python, NumPy and the backend",
             replace_fix(file, seeds[0]),
         )

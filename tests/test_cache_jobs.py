@@ -132,8 +132,11 @@ def test_cache_lives_next_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "kerascheck.toml").write_text('ignore = ["KC2"]\n', encoding="utf-8")
     run_json("--no-cache", ".", cwd=tmp_path)
     assert not (tmp_path / ".kerascheck_cache").exists()
-    run_json(".", cwd=tmp_path / "a")
+    run_json("a", cwd=tmp_path)
     assert entries(tmp_path) and not (tmp_path / "a" / ".kerascheck_cache").exists()
+    # Never above the folder named: from inside `a`, `.` is all the user asked about.
+    run_json(".", cwd=tmp_path / "a")
+    assert (tmp_path / "a" / ".kerascheck_cache").is_dir()
 
 
 def test_identical_files_keep_their_own_paths(tmp_path: Path) -> None:

@@ -296,12 +296,17 @@ def test_latin1_file_keeps_its_encoding(tmp_path: Path) -> None:
     )
 
 
-def test_symlink_stays_a_link(tmp_path: Path) -> None:
+def test_a_symlink_is_checked_but_never_written_through(tmp_path: Path) -> None:
+    # The link may lead out of the checked tree; its target is fixed where it lives.
     real = write(tmp_path / "real.py", SELU.encode())
     link = tmp_path / "link.py"
     link.symlink_to(real)
-    assert run_cli("check", "--fix", "--unsafe-fixes", str(link)).returncode == 0
-    assert link.is_symlink() and real.read_bytes() == SELU_FIXED.encode()
+    proc = run_cli("check", "--fix", "--unsafe-fixes", str(link))
+    assert proc.returncode == 1
+    assert "fixes not applied: it is a symbolic link" in proc.stdout
+    assert link.is_symlink() and real.read_bytes() == SELU.encode()
+    assert run_cli("check", "--fix", "--unsafe-fixes", str(real)).returncode == 0
+    assert real.read_bytes() == SELU_FIXED.encode()
 
 
 def test_unparsable_and_clean_files_are_never_touched(tmp_path: Path) -> None:

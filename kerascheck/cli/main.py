@@ -37,14 +37,14 @@ class _Group(click.Group):
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        group_flags = {"--version", "-h", "--help"}
+        group_flags = {"--version", "-V", "-h", "--help"}
         if args and args[0] not in group_flags and self.get_command(ctx, args[0]) is None:
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="kerascheck")
+@click.version_option(__version__, "--version", "-V", prog_name="kerascheck")
 def cli() -> None:
     """Find the mistakes in Keras model code before the training runs."""
 

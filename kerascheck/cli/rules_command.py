@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from kerascheck.engine.registry import all_rules, find_rule
+from kerascheck.engine.registry import all_rules
+from kerascheck.report import rule_docs
 
 
 @click.command("rules")
@@ -30,35 +32,40 @@ def rules_command(fmt: str, show_all: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title="kerascheck rules")
-    for column in ("Code", "Name", "Default", "Fix", "Summary"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
+    cells = [
+        [
             str(row["code"]),
             str(row["name"]),
             "on" if row["default"] else "off",
             str(row["fix"] or "-"),
             str(row["summary"]),
-        )
+        ]
+        for row in rows
+    ]
+    if not sys.stdout.isatty():
+        # Piped: plain columns, never cut; the names are what people type into config.
+        head = ["Code", "Name", "Default", "Fix", "Summary"]
+        widths = [max(len(r[i]) for r in [head, *cells]) for i in range(4)]
+        for line in [head, *cells]:
+            click.echo(
+                "  ".join([*(c.ljust(w) for c, w in zip(line, widths, strict=False)), line[4]])
+            )
+        return
+    table = Table(title="kerascheck rules")
+    for column in ("Code", "Name", "Default", "Fix"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Summary")
+    for line in cells:
+        table.add_row(*line)
     Console().print(table)
 
 
 @click.command("rule")
 @click.argument("code")
 def rule_command(code: str) -> None:
-    """Show one rule's documentation (by code or name)."""
-    rule = find_rule(code)
-    if rule is None:
+    """Show one rule's documentation (by code or name; static and runtime rules)."""
+    found = rule_docs.lookup(code)
+    if found is None:
         raise click.UsageError(f"unknown rule {code!r}; `kerascheck rules` lists them")
-    docs = rule.docs()
-    fix = rule.fix_applicability.value if rule.fix_applicability else "none"
-    click.echo(f"# {rule.code} {rule.name}\n")
-    click.echo(
-        f"{rule.summary}\n\nDefault: {'on' if rule.default_enabled else 'off'}. "
-        f"Severity: {rule.severity.value}. Fix: {fix}.\n"
-    )
-    for section, body in docs.items():
-        if section == "summary" or not body:
-            continue
-        click.echo(f"## {section}\n\n{body}\n")
+    click.echo(rule_docs.text(found))
+    click.echo(f"Online: {rule_docs.page_url(found)}")

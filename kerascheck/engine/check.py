@@ -154,7 +154,7 @@ def _analyse_module(
 
 def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     if not mentions_keras(data):
-        return FileResult(path=path)
+        return FileResult(path=path, checked=False)
     try:
         text = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:

@@ -49,6 +49,8 @@ class FixedText:
     # The findings of the fixed text (or of the original when nothing applied).
     result: FileResult
     skipped: list[SkippedFix] = field(default_factory=list)
+    # The code of each finding fixed, for `--show-fixes`.
+    codes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -168,32 +170,40 @@ def apply(
     return code, module, kept, dropped
 
 
+def _fixable(diagnostics: Sequence[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """The findings whose fixes `--fixable` / `--unfixable` allow."""
+    allowed = settings.fixable
+    return [d for d in diagnostics if allowed is None or d.code in allowed]
+
+
 def fix_text(
     text: str, path: str, settings: Settings, unsafe: bool = False, passes: int = MAX_PASSES
 ) -> FixedText:
     """Fix Python source text; the result's findings are those left in the fixed text."""
     current = text
     fixed = 0
+    codes: list[str] = []
     module, result = analyse_text(current, path, settings)
     for _ in range(passes):
         if module is None:
-            return FixedText(text, current, fixed, result)
-        groups, skipped = plan(result.diagnostics, unsafe)
+            return FixedText(text, current, fixed, result, codes=codes)
+        groups, skipped = plan(_fixable(result.diagnostics, settings), unsafe)
         if not groups:
-            return FixedText(text, current, fixed, result, skipped)
+            return FixedText(text, current, fixed, result, skipped, codes)
         code, new_module, kept, dropped = apply(current, groups)
         skipped += dropped
         if not kept or code == current or new_module is None:
             if kept:
                 skipped += [_skip(d, CHANGES_NOTHING) for g in kept for d in g.diagnostics]
-            return FixedText(text, current, fixed, result, skipped)
+            return FixedText(text, current, fixed, result, skipped, codes)
         fixed += sum(len(g.diagnostics) for g in kept)
+        codes += [d.code for g in kept for d in g.diagnostics]
         current, module = code, new_module
         result = analyse_module(module, current, path, settings)
         if not result.parsed:
             module = None
-    groups, skipped = plan(result.diagnostics, unsafe) if module else ([], [])
+    groups, skipped = plan(_fixable(result.diagnostics, settings), unsafe) if module else ([], [])
     # A finding its own fix did not remove would come back at every pass: a bug in its rule.
     again = f"the finding is still reported after {passes} pass{'es' if passes != 1 else ''}"
     skipped += [_skip(d, again) for g in groups for d in g.diagnostics]
-    return FixedText(text, current, fixed, result, skipped)
+    return FixedText(text, current, fixed, result, skipped, codes)

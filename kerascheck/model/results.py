@@ -157,6 +157,9 @@ class FileResult:
     errors: list[FileError] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)
     parsed: bool = True
+    # False when the file never mentions Keras or TensorFlow (or holds no Python): skipped
+    # unparsed for speed, so it is neither clean nor broken.
+    checked: bool = True
 
 
 @dataclass

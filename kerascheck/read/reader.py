@@ -90,11 +90,11 @@ _MISSING = object()
 def read_module(module: cst.Module, path: str) -> FileModel:
     reader = _Reader(module, path)
     reader.run()
-    reader.file.top_imports = top_imports(module)
-    reader.file.class_methods = class_methods(module)
     # Separate passes over what the walk found: shapes through the models, facts of the data.
     infer_shapes(reader.file)
     trace_data(reader.file)
+    reader.file.top_imports = top_imports(module)
+    reader.file.class_methods = class_methods(module)
     return reader.file
 
 

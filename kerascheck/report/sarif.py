@@ -14,6 +14,7 @@ from kerascheck.engine.registry import RUNTIME_CODES, all_rules
 from kerascheck.model.results import Diagnostic, FileError, RunResult, Severity
 from kerascheck.model.rule import Rule
 from kerascheck.report.fix_changes import fix_replacements
+from kerascheck.report.rule_docs import page_url
 from kerascheck.report.source_lines import line_text, notebook_file_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,19 +28,21 @@ FINGERPRINT_KEY = "kerascheck/v1"
 def rule_descriptor(code: str) -> dict[str, Any]:
     """A `reportingDescriptor`: from the rule's own docs, or the runtime check's name."""
     rule = all_rules().get(code)
+    url = page_url(code)
     if rule is None:
         name = RUNTIME_CODES.get(code, code.lower())
         text = f"Runtime check (kerascheck run): {name.replace('-', ' ')}."
         return {
             "id": code,
             "name": name,
+            **({"helpUri": url} if url else {}),
             "shortDescription": {"text": text},
             "fullDescription": {"text": text},
             "help": {"text": f"kerascheck run reports {code} ({name}) after a short training."},
             "defaultConfiguration": {"level": "warning"},
             "properties": {"tags": ["keras", "runtime"]},
         }
-    return _static_descriptor(rule)
+    return {**_static_descriptor(rule), "helpUri": url}
 
 
 def _static_descriptor(rule: type[Rule]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from kerascheck.model.results import (
     TextEdit,
     TextFix,
 )
-from kerascheck.run.config import config_in
 
 if TYPE_CHECKING:
     from kerascheck.model.settings import Settings
@@ -53,7 +52,7 @@ def settings_fingerprint(settings: Settings) -> str:
     """Everything in the settings that changes results (not verbosity)."""
     values: dict[str, Any] = {}
     for item in dataclasses.fields(settings):
-        if item.name == "verbose":
+        if item.name in ("verbose", "fixable"):
             continue
         value = getattr(settings, item.name)
         if item.name == "rules":
@@ -178,6 +177,7 @@ def _encode(key: str, result: FileResult) -> dict[str, Any]:
     return {
         "key": key,
         "parsed": result.parsed,
+        "checked": result.checked,
         "diagnostics": [_encode_diagnostic(d) for d in result.diagnostics],
         "suppressed": [_encode_diagnostic(d) for d in result.suppressed],
         "errors": [
@@ -198,8 +198,8 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         )
         for e in stored["errors"]
     ]
-    parsed = stored["parsed"]
-    if not isinstance(parsed, bool):
+    parsed, checked = stored["parsed"], stored["checked"]
+    if not isinstance(parsed, bool) or not isinstance(checked, bool):
         raise TypeError("parsed")
     return FileResult(
         path=path,
@@ -207,19 +207,52 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         errors=errors,
         suppressed=[_decode_diagnostic(d, path) for d in stored["suppressed"]],
         parsed=parsed,
+        checked=checked,
     )
 
 
-def default_cache_dir(start: str) -> str:
-    """`.kerascheck_cache` in the folder of the nearest config file, else in `start`."""
-    current = os.path.abspath(start)
+# What marks the root of a project: the cache goes next to the nearest one.
+PROJECT_MARKERS = ("kerascheck.toml", "pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def _within(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive on Windows
+        return False
+
+
+def cache_dir_for(paths: list[str], cwd: str | None = None) -> str:
+    """`.kerascheck_cache` at the root of the project that holds the checked paths.
+
+    The root is the nearest folder with a project marker at or above the folders of the
+    paths, searched no higher than the named folder itself, or than the working folder when
+    that holds them (the user works in that project). So the cache never lands in an
+    unrelated working folder, nor above what the user named.
+    """
+    cwd = os.path.abspath(cwd or os.getcwd())
+    folders = [
+        os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
+        for p in paths
+    ] or [cwd]
+    try:
+        base = os.path.commonpath(folders)
+    except ValueError:  # paths on several drives
+        base = folders[0]
+    stop = cwd if _within(base, cwd) else base
+    current = base
     while True:
-        if config_in(current) is not None:
+        if any(os.path.lexists(os.path.join(current, m)) for m in PROJECT_MARKERS):
             return os.path.join(current, CACHE_DIR)
         parent = os.path.dirname(current)
-        if parent == current:
-            return os.path.join(os.path.abspath(start), CACHE_DIR)
+        if current == stop or parent == current:
+            return os.path.join(stop, CACHE_DIR)
         current = parent
+
+
+def default_cache_dir(start: str) -> str:
+    """The cache of a run over `start` from `start` (what `kerascheck clean` removes)."""
+    return cache_dir_for([start], start)
 
 
 def clean(folder: str) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 from kerascheck.engine.check import check_bytes
 from kerascheck.engine.notebook_check import check_notebook
 from kerascheck.model.results import FileError, FileResult
 from kerascheck.model.settings import Settings
+from kerascheck.read.file_bytes import MAX_FILE_BYTES, SourceUnreadable, read_source
 
-# Files larger than this are skipped with a message: generated code, not models.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "check_data", "check_file", "is_notebook", "read_file"]
 
 
 def is_notebook(name: str) -> bool:
@@ -18,14 +16,12 @@ def is_notebook(name: str) -> bool:
 
 
 def read_file(path: str) -> bytes | FileResult:
-    """The file's bytes, or the result that says why it is not checked (too big, unreadable)."""
+    """The file's bytes, or the result that says why it is not checked (too big, not a
+    regular file, unreadable)."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            message = f"skipped: {size // 1024} KiB is over the {MAX_FILE_BYTES // 1024} KiB limit"
-            return FileResult(path=path, errors=[FileError(path, message)], parsed=False)
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_source(path)
+    except SourceUnreadable as exc:
+        return FileResult(path=path, errors=[FileError(path, exc.report())], parsed=False)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return FileResult(

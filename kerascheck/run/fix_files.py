@@ -53,7 +53,7 @@ def _encoding(data: bytes) -> str:
 
 def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> FileFix:
     if not mentions_keras(data):
-        return FileFix(path, FileResult(path=path))
+        return FileFix(path, FileResult(path=path, checked=False))
     try:
         encoding = _encoding(data)
         text = decode(data)
@@ -75,10 +75,19 @@ def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> File
         path,
         outcome.result,
         fixed=outcome.fixed,
+        codes=outcome.codes,
         skipped=outcome.skipped,
         data=new,
         diff=unified_diff(text, outcome.text, path),
     )
+
+
+def refuse_to_write(path: str) -> str | None:
+    """Why a fixed file must not be written, or None. A symlink may lead anywhere (outside
+    the paths given, into a shared library): its target is never rewritten."""
+    if os.path.islink(path):
+        return f"it is a symbolic link (to {os.readlink(path)}); fix the file it points to"
+    return None
 
 
 def fix_data(data: bytes, name: str, settings: Settings, unsafe: bool) -> FileFix:
@@ -95,13 +104,17 @@ def fix_file(path: str, settings: Settings, unsafe: bool = False, write: bool = 
         return FileFix(path, data)
     outcome = fix_data(data, path, settings, unsafe)
     if write and outcome.data is not None and outcome.data != data:
-        try:
-            write_atomic(path, outcome.data)
-            outcome.written = True
-        except OSError as exc:
-            reason = f"could not write the fixed file: {exc.strerror or exc}"
+        reason = refuse_to_write(path)
+        if reason is None:
+            try:
+                write_atomic(path, outcome.data)
+                outcome.written = True
+            except OSError as exc:
+                reason = f"could not write the fixed file: {exc.strerror or exc}"
+        if reason is not None:
             outcome.skipped.append(SkippedFix(path, 1, 1, None, reason))
             outcome.fixed = 0
+            outcome.codes = []
             outcome.result = check_file(path, settings)
     return outcome
 

@@ -21,6 +21,8 @@ class FileFix:
     data: bytes | None = None
     diff: str = ""
     written: bool = False
+    # The code of each finding fixed (for `--show-fixes`).
+    codes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pathspec
 
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
 from kerascheck.run.globs import matches_itself
 
 
@@ -31,9 +32,9 @@ def parse_line(line: str, base: str) -> IgnoreFile | None:
 
 def read_patterns(path: str, base: str) -> list[IgnoreFile]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
+        # Regular files only, capped: a FIFO named .gitignore must not stop the walk.
+        lines = read_source(path).decode("utf-8", errors="replace").splitlines()
+    except (OSError, SourceUnreadable):
         return []
     found = parse_lines(lines, base)
     return [] if found is None else [found]

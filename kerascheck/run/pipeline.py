@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 
+from kerascheck.engine.registry import known_codes
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
 from kerascheck.report.emit import emit
+from kerascheck.report.source_lines import use_checked_bytes
 from kerascheck.report.text import error_text
 from kerascheck.run.config import Overrides, Resolver
-from kerascheck.run.file_check import MAX_FILE_BYTES, check_data
+from kerascheck.run.file_check import check_data, read_file
 from kerascheck.run.files import collect
 from kerascheck.run.fix_files import fix_data, fix_file
 from kerascheck.run.fix_outcome import FileFix, FixRun, skipped_line, summary_line
@@ -115,9 +118,10 @@ def check_all(jobs: list[tuple[str, Settings]], request: Request, workers: int) 
     if not request.use_cache or len(jobs) < 2:
         return check_files(jobs, workers)
     # Imported here to keep start-up fast: hashing is only needed for a cached run.
-    from kerascheck.run.cache import Cache, default_cache_dir
+    from kerascheck.run.cache import Cache, cache_dir_for
 
-    cache = Cache(request.cache_dir or default_cache_dir(os.getcwd()))
+    named = [p for p in request.paths if p != STDIN]
+    cache = Cache(request.cache_dir or cache_dir_for(named))
     results: dict[int, FileResult] = {}
     misses: list[int] = []
     keys: dict[int, str] = {}
@@ -142,13 +146,8 @@ def check_all(jobs: list[tuple[str, Settings]], request: Request, workers: int) 
 
 def _read_small(path: str) -> bytes | None:
     """The file's bytes when it can be cached (readable, under the size limit)."""
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
+    data = read_file(path)
+    return None if isinstance(data, FileResult) else data
 
 
 def _read_stdin(request: Request, resolver: Resolver) -> tuple[bytes, str, Settings | None]:
@@ -157,6 +156,8 @@ def _read_stdin(request: Request, resolver: Resolver) -> tuple[bytes, str, Setti
     name = request.stdin_filename or STDIN
     resolved = resolver.for_path(request.stdin_filename or os.getcwd())
     data = sys.stdin.buffer.read()
+    # Code frames quote what was checked, not a file of that name on disk.
+    use_checked_bytes(name, data)
     if (
         request.stdin_filename
         and resolved.force_exclude
@@ -175,6 +176,13 @@ class ReportOptions:
     fmt: str = "text"
     output_file: str | None = None
     statistics: bool = False
+    # `-q`: the findings without the summary; `--silent`: nothing but the exit code (and
+    # fixed standard input, which is the output itself).
+    quiet: bool = False
+    silent: bool = False
+    # `--show-fixes`: list what --fix fixed; `--fix-only`: report the fixes, not what is left.
+    show_fixes: bool = False
+    fix_only: bool = False
 
 
 def report(outcome: Outcome, options: ReportOptions) -> None:
@@ -185,12 +193,20 @@ def report(outcome: Outcome, options: ReportOptions) -> None:
     input: the fixed source on stdout, the rest on stderr.
     """
     result, fixes, mode = outcome.result, outcome.fixes, outcome.fix_mode
-    if fixes is None or mode is None:
-        emit(result, options.fmt, options.output_file, options.statistics)
+    if options.silent:
+        if outcome.stdin_output is not None:
+            sys.stdout.buffer.write(outcome.stdin_output)
+            sys.stdout.flush()
         return
-    notes = "".join(
-        line + "\n" for line in [*map(skipped_line, fixes.skipped), summary_line(fixes, mode.write)]
-    )
+    if fixes is None or mode is None:
+        emit(result, options.fmt, options.output_file, options.statistics, options.quiet)
+        return
+    lines = [*map(skipped_line, fixes.skipped)]
+    if not options.quiet:
+        lines.append(summary_line(fixes, mode.write))
+    if options.show_fixes:
+        lines += fixed_lines(fixes)
+    notes = "".join(line + "\n" for line in lines)
     if not mode.write:
         sys.stdout.write(fixes.diff)
         sys.stdout.flush()  # the diff first when both streams go to one terminal
@@ -201,11 +217,25 @@ def report(outcome: Outcome, options: ReportOptions) -> None:
         sys.stdout.flush()
         _errors_to_stderr(result)
         sys.stderr.write(notes)
+    elif options.fix_only:
+        sys.stdout.write(notes)
     else:
-        emit(result, options.fmt, options.output_file, options.statistics)
+        emit(result, options.fmt, options.output_file, options.statistics, options.quiet)
         # A machine-readable report on stdout must stay parseable.
         (sys.stdout if options.fmt in ("text", "concise") else sys.stderr).write(notes)
     sys.stdout.flush()
+
+
+def fixed_lines(fixes: FixRun) -> list[str]:
+    """ruff's `--show-fixes`: per file, how many findings of each rule were fixed."""
+    names = known_codes()
+    out: list[str] = []
+    for fix in fixes.files:
+        if fix.codes:
+            out.append(f"- {fix.path}:")
+            for code, count in sorted(Counter(fix.codes).items()):
+                out.append(f"    {count} × {code} ({names.get(code, code)})")
+    return out
 
 
 def _errors_to_stderr(result: RunResult) -> None:
@@ -213,13 +243,13 @@ def _errors_to_stderr(result: RunResult) -> None:
         sys.stderr.write(error_text(error) + "\n")
 
 
-def exit_code(outcome: Outcome, exit_zero: bool = False) -> int:
-    """2 for an internal error; else 0 with `exit_zero`; else 1 when something is left to
-    do (findings, unreadable files; for --diff, a diff), 0 when clean."""
+def exit_code(outcome: Outcome, exit_zero: bool = False, fix_only: bool = False) -> int:
+    """2 for an internal error; else 0 with `exit_zero` or `--fix-only`; else 1 when
+    something is left to do (findings, unreadable files; for --diff, a diff), 0 when clean."""
     result = outcome.result
     if any(e.internal for e in result.errors):
         return 2
-    if exit_zero:
+    if exit_zero or fix_only:
         return 0
     if outcome.fixes is not None and outcome.fix_mode is not None and not outcome.fix_mode.write:
         return 1 if outcome.fixes.diff else 0

@@ -148,7 +148,7 @@ class MissingSeed(Rule):
         file = ctx.file
         if seeding.generator_seeds(file) or not seeding.runs_training(file):
             return
-        if seeding.unknown_seeding(file):
+        if seeding.unknown_seeding(file) or seeding.trains_loaded_model_only(file):
             return
         first_fit = min(file.fit_calls, key=lambda f: f.seq)
         yield self.finding(

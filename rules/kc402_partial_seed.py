@@ -188,28 +188,38 @@ class PartialSeed(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         file = ctx.file
-        seeds = seeding.generator_seeds(file)
+        seeds = seeding.training_seeds(file)
         if not seeds or not (file.trains or file.layers or file.models):
             return
         kinds = {s.kind for s in seeds}
         if SeedKind.KERAS in kinds or seeding.unknown_seeding(file):
             return
-        needed = {SeedKind.PYTHON, SeedKind.NUMPY}
         backend = backend_kind(file.module)
+        keras3 = ctx.target_version == "keras3"
+        if keras3:
+            needed = {SeedKind.PYTHON, SeedKind.NUMPY}
+        else:
+            # Keras 2 initializers, dropout and shuffling draw from the backend's generator;
+            # NumPy's and Python's matter only where the file itself draws from them.
+            needed = seeding.drawn_generators(file)
         if backend is not None and not (kinds & {SeedKind.TENSORFLOW, SeedKind.TORCH}):
             needed.add(backend)
         missing = sorted(needed - kinds, key=lambda k: k.value)
         if not missing:
             return
         given = " + ".join(sorted(k.value for k in kinds))
-        if SeedKind.PYTHON in missing:
+        if SeedKind.PYTHON in missing and keras3:
             reason = f"{given} does not seed Python's `random`: {_PYTHON_MISSING}"
         else:
             names = " and ".join(_GENERATORS[k] for k in missing)
             reason = f"{given} leaves {names} unseeded, so what is drawn from it still differs run to run"
+        # Replacing one call fixes the file only when no other call of its kind is left: with
+        # a re-seed per cell, the others would stay partial while the finding vanished.
+        alike = [s for s in seeds if s.kind == seeds[0].kind]
+        fix = replace_fix(file, seeds[0]) if len(alike) == 1 else None
         yield self.finding(
             seeds[0].node,
             f"{reason}; call keras.utils.set_random_seed(n), which seeds Python, NumPy and the "
             "backend together",
-            replace_fix(file, seeds[0]),
+            fix,
         )

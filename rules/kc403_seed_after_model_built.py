@@ -41,8 +41,21 @@ def layer_before(file: FileModel, seed: SeedCall) -> Layer | None:
     start = file.first_build_seq
     if start is None or start > seed.seq:
         return None
-    early = [layer for layer in file.layers if start <= layer.seq < seed.seq and draws_seed(layer)]
+    used = _used_layers(file)
+    early = [
+        layer
+        for layer in file.layers
+        if start <= layer.seq < seed.seq and draws_seed(layer) and id(layer) in used
+    ]
     return min(early, key=lambda layer: layer.seq, default=None)
+
+
+def _used_layers(file: FileModel) -> set[int]:
+    """id() of layers whose weights can matter: placed in a model, and in a trained one when
+    the file trains models it can follow (a layer made to show its config is thrown away)."""
+    trained = [m for m in file.models if m.fits or m.compiles]
+    models = trained if trained else file.models
+    return {id(layer) for model in models for layer in model.layers}
 
 
 def shuffle_before(file: FileModel, seed: SeedCall, kinds: set[SeedKind]) -> CallSite | None:

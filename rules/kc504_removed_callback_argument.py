@@ -58,6 +58,8 @@ class RemovedCallbackArgument(Rule):
     """
 
     code = "KC504"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "removed-callback-argument"
     summary = "A callback or fit argument Keras 3 removed (ModelCheckpoint period=, nb_epoch=)."
     severity = Severity.ERROR

@@ -79,6 +79,8 @@ class UnknownKerasAttribute(Rule):
     """
 
     code = "KC507"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "unknown-keras-attribute"
     summary = "A name under `keras.` that does not exist in Keras 3; suggests the closest one."
     severity = Severity.ERROR

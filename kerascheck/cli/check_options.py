@@ -26,6 +26,7 @@ class InputOptions:
     jobs: int | None
     no_cache: bool
     cache_dir: str | None
+    target_version: str | None = None
 
 
 _OPTIONS = (
@@ -54,6 +55,11 @@ _OPTIONS = (
         type=click.IntRange(min=1),
         help="Worker processes (default: the number of cores; 1 checks in this process).",
     ),
+    click.option(
+        "--target-version",
+        type=click.Choice(("keras2", "keras3")),
+        help="The Keras the code targets (default: inferred from the project's pins).",
+    ),
     click.option("--no-cache", is_flag=True, help="Neither read nor write .kerascheck_cache/."),
     click.option(
         "--cache-dir",
@@ -78,6 +84,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
             jobs=kwargs.pop("jobs"),
             no_cache=kwargs.pop("no_cache"),
             cache_dir=kwargs.pop("cache_dir"),
+            target_version=kwargs.pop("target_version"),
         )
         return command(*args, inputs=inputs, **kwargs)
 
@@ -122,6 +129,7 @@ def run_check(
             ignore_noqa=inputs.ignore_noqa,
             verbose=verbose,
             force_exclude=inputs.force_exclude,
+            target_version=inputs.target_version,
         ),
         config_file=inputs.config,
         isolated=inputs.isolated,

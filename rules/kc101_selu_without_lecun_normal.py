@@ -38,8 +38,8 @@ class SeluWithoutLecunNormal(Rule):
     ## What it does
     Reports Dense and convolution layers activated by SELU (`activation="selu"`,
     `keras.activations.selu`, `tf.nn.selu`, or a following `Activation("selu")` layer)
-    whose kernel initializer is anything but `lecun_normal`, including Keras's default
-    `glorot_uniform`.
+    whose kernel initializer is anything but LeCun's (`lecun_normal`, or `lecun_uniform`
+    with the same variance), including Keras's default `glorot_uniform`.
 
     ## Why is this bad?
     SELU keeps activations near mean 0 and variance 1 from layer to layer only when the
@@ -73,6 +73,12 @@ class SeluWithoutLecunNormal(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: lecun_uniform has the 1/fan_in variance too.
+        """
+        import keras
+        hidden = keras.layers.Dense(64, activation="selu", kernel_initializer="lecun_uniform")
+        model = keras.Sequential([hidden, keras.layers.Dense(1)])
+        """,
         """
         import keras
         model = keras.Sequential([keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal")])
@@ -148,7 +154,8 @@ class SeluWithoutLecunNormal(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for layer in selu_layers(ctx):
             init = facts.kernel_initializer(layer)
-            if is_unknown(init) or init == "lecun_normal":
+            # LeCun uniform has the same 1/fan_in variance that self-normalisation needs.
+            if is_unknown(init) or init in ("lecun_normal", "lecun_uniform"):
                 continue
             given = (
                 "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init

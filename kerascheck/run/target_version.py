@@ -35,7 +35,9 @@ _TF_PACKAGES = frozenset(
 _LEGACY_PACKAGES = frozenset({"tf-keras", "tf_keras"})
 # Code that asks for Keras 2 whatever TensorFlow is installed.
 _LEGACY_CODE = re.compile(
-    rb"TF_USE_LEGACY_KERAS|^\s*(import\s+tf_keras|from\s+tf_keras\b)", re.MULTILINE
+    rb"TF_USE_LEGACY_KERAS[\"']?\s*\]?\s*[=,:]\s*[\"']?(1|[Tt]rue)\b"
+    rb"|^\s*(import\s+tf_keras|from\s+tf_keras\b)",
+    re.MULTILINE,
 )
 _CODE_FILES_SCANNED = 2000
 _SKIP_DIRS = frozenset(
@@ -123,6 +125,12 @@ def _pad(version: tuple[int, ...]) -> tuple[int, ...]:
 
 def judge_requirements(requirements: Iterable[str]) -> str | None:
     """The version a list of requirement strings settles: a Keras pin wins over TensorFlow's."""
+    verdict = _judge_all(requirements)
+    return verdict[0] if verdict is not None else None
+
+
+def _judge_all(requirements: Iterable[str]) -> tuple[str, str] | None:
+    """(version, what settled it: "legacy", "keras" or "tf")."""
     verdicts: dict[str, str] = {}
     for requirement in requirements:
         match = _REQUIREMENT.match(requirement)
@@ -137,7 +145,7 @@ def judge_requirements(requirements: Iterable[str]) -> str | None:
         verdicts.setdefault(kind, verdict)
     for kind in ("legacy", "keras", "tf"):
         if kind in verdicts:
-            return verdicts[kind]
+            return verdicts[kind], kind
     return None
 
 
@@ -295,11 +303,15 @@ def infer(folder: str) -> Target:
     root = project_root(folder)
     if root is None:
         return Target(DEFAULT_TARGET, DEFAULT_SOURCE)
-    legacy = _legacy_code(root)
-    if legacy is not None:
-        return Target(KERAS2, f"inferred from {legacy} (tf_keras / TF_USE_LEGACY_KERAS)")
     for path, requirements in _declarations(root):
-        verdict = judge_requirements(requirements)
-        if verdict is not None:
-            return Target(verdict, f"inferred from {path}")
+        verdict = _judge_all(requirements)
+        if verdict is None:
+            continue
+        version, kind = verdict
+        if kind == "tf" and version == KERAS3:
+            # TensorFlow 2.16+ still gives Keras 2 to code that asks for tf_keras.
+            legacy = _legacy_code(root)
+            if legacy is not None:
+                return Target(KERAS2, f"inferred from {legacy} (tf_keras / TF_USE_LEGACY_KERAS)")
+        return Target(version, f"inferred from {path}")
     return Target(DEFAULT_TARGET, DEFAULT_SOURCE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.knowledge import keras_facts as facts
-from kerascheck.model.description import Layer
+from kerascheck.model.description import Layer, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
@@ -14,6 +14,22 @@ from ._lib import graph
 
 def linear_dense(layer: Layer) -> bool:
     return facts.is_dense(layer) and facts.own_activation(layer) == facts.LINEAR
+
+
+def alone_in_loop(model: Model, index: int) -> bool:
+    """Whether a layer made in a loop feeds its own next copy: it is the only layer of the
+    loop's body the model shows, and the model shows what it feeds after the loop.
+
+    A loop body of `Dense -> BatchNormalization -> Activation`, a transformer block ending
+    in `Add`, a custom layer or a tensor operation after the Dense (which leaves it with no
+    known successor), or a build function called once per k-fold split all break the chain.
+    """
+    layer = model.layers[index]
+    nxt = graph.only_successor(model, index)
+    if nxt is None or model.layers[nxt].repeat == layer.repeat:
+        return False
+    before = model.predecessors(index)
+    return all(model.layers[i].repeat != layer.repeat for i in before)
 
 
 class StackedLinearLayers(Rule):
@@ -94,6 +110,49 @@ class StackedLinearLayers(Rule):
         outputs = tf.keras.layers.Dense(784, activation="sigmoid")(h)
         model = tf.keras.Model(inputs, outputs)
         """,
+        # Trap: the loop body is Dense -> BatchNormalization -> Activation, not Dense alone.
+        """
+        import keras
+        from keras import layers
+        model = keras.Sequential([keras.Input(shape=(16,))])
+        for _ in range(3):
+            model.add(layers.Dense(64, use_bias=False))
+            model.add(layers.BatchNormalization())
+            model.add(layers.Activation("relu"))
+        model.add(layers.Dense(1))
+        """,
+        # Trap: a transformer feed-forward block built in a loop ends in Add/LayerNorm.
+        """
+        import keras
+        from keras import layers
+        x = inputs = keras.Input(shape=(10, 32))
+        for _ in range(2):
+            h = layers.Dense(128, activation="relu")(x)
+            h = layers.Dense(32)(h)
+            x = layers.LayerNormalization()(layers.Add()([x, h]))
+        model = keras.Model(inputs, layers.Dense(1)(x))
+        """,
+        # Trap: a build function called once per k-fold split builds five models, not one
+        # stack of five Dense(1) layers.
+        """
+        import keras
+        def build_model():
+            model = keras.Sequential([keras.layers.Dense(64, activation="relu")])
+            model.add(keras.layers.Dense(1))
+            return model
+        for fold in range(5):
+            model = build_model()
+            model.compile(loss="mse")
+        """,
+        # Trap: a custom layer (it may apply an activation) follows the Dense in the loop.
+        """
+        import keras
+        x = inputs = keras.Input(shape=(8,))
+        for _ in range(3):
+            x = keras.layers.Dense(8)(x)
+            x = MyGelu()(x)
+        model = keras.Model(inputs, x)
+        """,
         # Trap: unknown widths, and a loop that may run once.
         """
         from keras.layers import Dense
@@ -162,7 +221,7 @@ class StackedLinearLayers(Rule):
                 continue
             nxt = graph.only_successor(model, index)
             following = model.layers[nxt] if nxt is not None else None
-            if isinstance(layer.repeat, int) and layer.repeat >= 2:
+            if isinstance(layer.repeat, int) and layer.repeat >= 2 and alone_in_loop(model, index):
                 following = layer
             if following is None or not facts.is_dense(following):
                 continue

@@ -32,7 +32,9 @@ def mismatch(name: Any, from_logits: Any, activation: Any, units: Any, dense: bo
         )
     if from_logits is not False:
         return None
-    wide = isinstance(units, int) and units > 1
+    # Two softmax units scored by binary crossentropy on one-hot labels is exactly
+    # categorical crossentropy: the two terms are equal. From three units on they differ.
+    wide = isinstance(units, int) and units > 2
     if name in facts.BINARY_LOSSES and activation == "softmax" and wide:
         return (
             f"is a softmax over {units} units (they compete and sum to 1) but {name} scores "
@@ -136,6 +138,13 @@ class LossActivationMismatch(Rule):
         model.compile(loss="binary_crossentropy" if multi_label else "categorical_crossentropy")
         model.compile(loss="binary_crossentropy")
         """,
+        # Trap: two softmax units under binary crossentropy on one-hot labels compute
+        # exactly categorical crossentropy.
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(2, activation="softmax")])
+        model.compile(loss="binary_crossentropy", metrics=["accuracy"])
+        """,
         # Trap: a sigmoid with one unit and binary crossentropy is right; an unknown
         # activation or loss is never guessed.
         """
@@ -147,6 +156,18 @@ class LossActivationMismatch(Rule):
         """,
     ]
     INVALID = [
+        Invalid(
+            """
+            from tensorflow.keras import layers, models
+            tagger = models.Sequential([
+                layers.Input(shape=(20, 8)),
+                layers.LSTM(32, return_sequences=True),
+                layers.TimeDistributed(layers.Dense(3, activation="sigmoid")),
+            ])
+            tagger.compile(loss="categorical_crossentropy", optimizer="adam")
+            """,
+            lines=(8,),
+        ),
         Invalid(
             """
             import keras
@@ -217,7 +238,7 @@ class LossActivationMismatch(Rule):
                         from_logits,
                         facts.activation_after(model, index),
                         facts.output_units(model, index),
-                        facts.is_dense(layer),
+                        facts.is_dense(facts.unwrapped(layer)),
                     )
                     if reason is not None:
                         label = output_label(model, index, len(outputs))

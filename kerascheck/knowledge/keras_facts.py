@@ -77,8 +77,22 @@ def normalize_activation(value: Any) -> Any:
     return UNKNOWN
 
 
+# Wrappers that apply the layer they hold to every step and keep its activation and width.
+_WRAPPERS = frozenset({"keras.layers.TimeDistributed"})
+
+
+def unwrapped(layer: Layer) -> Layer:
+    """The layer a `TimeDistributed(Dense(...))` wrapper applies; other layers themselves."""
+    if layer.cls in _WRAPPERS:
+        inner = layer.arg("layer", 0, None)
+        if isinstance(inner, Layer):
+            return inner
+    return layer
+
+
 def own_activation(layer: Layer) -> Any:
     """The activation a layer applies itself; activation layers count as their activation."""
+    layer = unwrapped(layer)
     if layer.cls in ACTIVATION_LAYERS:
         return ACTIVATION_LAYERS[layer.cls]
     if layer.cls == "keras.layers.Activation":
@@ -323,7 +337,7 @@ def per_output(value: Any, model: Model, *, metrics: bool = False) -> list[Any] 
 
 def output_units(model: Model, index: int) -> Any:
     """Width of an output: its Dense units, or those of the Dense an activation layer follows."""
-    layer = model.layers[index]
+    layer = unwrapped(model.layers[index])
     if is_dense(layer):
         return units(layer)
     preds = model.predecessors(index)

@@ -22,9 +22,7 @@ DEFAULT_EXCLUDE = tuple(sorted(SKIP_DIRS))
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 _CODE_KEYS = ("select", "extend-select", "ignore")
 _BOOL_KEYS = ("force-exclude", "respect-gitignore")
-KNOWN_KEYS = frozenset(
-    {*_LIST_KEYS, *_BOOL_KEYS, "per-file-ignores", "rules", "target-version"}
-)
+KNOWN_KEYS = frozenset({*_LIST_KEYS, *_BOOL_KEYS, "per-file-ignores", "rules", "target-version"})
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"

@@ -112,7 +112,9 @@ def _judge(package: str, spec: str) -> str | None:
     else:
         return None
     lower, upper, inclusive = _bounds(spec)
-    if upper is not None and (_pad(upper) < _pad(line) or (_pad(upper) == _pad(line) and not inclusive)):
+    if upper is not None and (
+        _pad(upper) < _pad(line) or (_pad(upper) == _pad(line) and not inclusive)
+    ):
         return KERAS2
     if lower is not None and _pad(lower) >= _pad(line):
         return KERAS3
@@ -188,7 +190,9 @@ def _pyproject(path: str) -> list[str]:
     poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
     if isinstance(poetry, dict):
         groups = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
-        for group in poetry.get("group", {}).values() if isinstance(poetry.get("group"), dict) else []:
+        for group in (
+            poetry.get("group", {}).values() if isinstance(poetry.get("group"), dict) else []
+        ):
             if isinstance(group, dict):
                 groups.append(group.get("dependencies", {}))
         for deps in groups:

@@ -6,11 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from kerascheck.knowledge import keras_facts as facts
-from kerascheck.model.description import Model
+from kerascheck.model.description import Compile, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 from ._lib.arguments import argument_node
+
+
+def _effective(model: Model) -> list[Compile]:
+    """The compiles that training uses: one replaced by another before any fit is not."""
+    fits = sorted(f.seq for f in model.fits)
+    out = []
+    for i, compile_ in enumerate(model.compiles):
+        nxt = model.compiles[i + 1].seq if i + 1 < len(model.compiles) else None
+        if nxt is None or any(compile_.seq < seq < nxt for seq in fits):
+            out.append(compile_)
+    return out
 
 
 def output_label(model: Model, index: int, count: int) -> str:
@@ -223,7 +234,7 @@ class LossActivationMismatch(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.file.models:
             outputs = model.output_layers()
-            for compile_ in model.compiles:
+            for compile_ in _effective(model):
                 losses = facts.per_output(compile_.loss, model)
                 if losses is None:
                     continue

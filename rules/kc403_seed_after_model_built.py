@@ -41,7 +41,7 @@ def layer_before(file: FileModel, seed: SeedCall) -> Layer | None:
     start = file.first_build_seq
     if start is None or start > seed.seq:
         return None
-    used = _used_layers(file)
+    used = _used_layers(file, seed)
     early = [
         layer
         for layer in file.layers
@@ -50,12 +50,16 @@ def layer_before(file: FileModel, seed: SeedCall) -> Layer | None:
     return min(early, key=lambda layer: layer.seq, default=None)
 
 
-def _used_layers(file: FileModel) -> set[int]:
-    """id() of layers whose weights can matter: placed in a model, and in a trained one when
-    the file trains models it can follow (a layer made to show its config is thrown away)."""
-    trained = [m for m in file.models if m.fits or m.compiles]
-    models = trained if trained else file.models
-    return {id(layer) for model in models for layer in model.layers}
+def _used_layers(file: FileModel, seed: SeedCall) -> set[int]:
+    """id() of layers whose weights the seed was meant for: placed in a model that is built,
+    compiled or trained after the seed. A layer made to show its config, or a model trained
+    before a notebook re-seeds for the next experiment, is not what the seed is for."""
+    used: set[int] = set()
+    for model in file.models:
+        later = [c.seq for c in model.compiles] + [f.seq for f in model.fits] + [model.seq]
+        if any(seq > seed.seq for seq in later):
+            used.update(id(layer) for layer in model.layers)
+    return used
 
 
 def shuffle_before(file: FileModel, seed: SeedCall, kinds: set[SeedKind]) -> CallSite | None:

@@ -79,7 +79,7 @@ def _bounds(spec: str) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None, 
         if not version:
             continue
         if op in ("==", "===", "="):
-            if text.endswith("*") or len(version) < 3 and op == "=":
+            if text.endswith("*") or (len(version) < 3 and op == "="):
                 # `2.15.*`, conda's `2.15`: every release of that series.
                 lower, upper, inclusive = version, (*version[:-1], version[-1] + 1), False
             else:

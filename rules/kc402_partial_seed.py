@@ -196,12 +196,9 @@ class PartialSeed(Rule):
             return
         backend = backend_kind(file.module)
         keras3 = ctx.target_version == "keras3"
-        if keras3:
-            needed = {SeedKind.PYTHON, SeedKind.NUMPY}
-        else:
-            # Keras 2 initializers, dropout and shuffling draw from the backend's generator;
-            # NumPy's and Python's matter only where the file itself draws from them.
-            needed = seeding.drawn_generators(file)
+        # Keras 2 initializers, dropout and shuffling draw from the backend's generator;
+        # there NumPy's and Python's matter only where the file itself draws from them.
+        needed = {SeedKind.PYTHON, SeedKind.NUMPY} if keras3 else seeding.drawn_generators(file)
         if backend is not None and not (kinds & {SeedKind.TENSORFLOW, SeedKind.TORCH}):
             needed.add(backend)
         missing = sorted(needed - kinds, key=lambda k: k.value)

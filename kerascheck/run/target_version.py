@@ -105,6 +105,7 @@ def _judge(package: str, spec: str) -> str | None:
     name = package.lower().replace("_", "-")
     if name in _LEGACY_PACKAGES:
         return KERAS2
+    line: tuple[int, ...]
     if name == "keras":
         line = (3,)
     elif name in _TF_PACKAGES:

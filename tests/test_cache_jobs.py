@@ -1,4 +1,4 @@
-"""The result cache and parallel workers, through the CLI in real subprocesses."""
+"""The result cache and parallel workers, through the CLI."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, run_json
 
 SELU_BAD = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
 CLEAN = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="relu")])\n'
 BROKEN = "import keras\ndef f(:\n"
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_its_default_place(default_cache_location: None) -> None:
+    """These tests are about where the cache goes by default."""
 
 
 def make_tree(root: Path, count: int = 12) -> None:
@@ -155,3 +161,16 @@ def test_cache_dir_option_and_clean_only_removes_our_folders(tmp_path: Path) -> 
     assert (precious / "data.txt").exists()
     assert "Removed" in run_cli("clean", "--cache-dir", str(elsewhere), cwd=tmp_path).stdout
     assert not elsewhere.exists()
+
+
+def test_code_stamp_covers_subpackages_rules_and_data() -> None:
+    from kerascheck.run import cache
+
+    stamp = cache._code_stamp()
+    for part in (
+        "kerascheck/engine/check.py",
+        "kerascheck/knowledge/data/keras_api.txt",
+        "rules/kc101_selu_without_lecun_normal.py",
+        "rules/_lib/graph.py",
+    ):
+        assert f"{part}:" in stamp.replace(os.sep, "/"), part

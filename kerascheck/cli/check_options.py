@@ -64,6 +64,8 @@ _OPTIONS = (
     click.option(
         "--cache-dir",
         type=click.Path(file_okay=False),
+        envvar="KERASCHECK_CACHE_DIR",
+        show_envvar=True,
         help="Keep the cache here instead of .kerascheck_cache/ in the project root.",
     ),
 )

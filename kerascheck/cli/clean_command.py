@@ -9,7 +9,11 @@ import click
 
 @click.command("clean")
 @click.option(
-    "--cache-dir", type=click.Path(file_okay=False), help="The cache folder, if not the default."
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="KERASCHECK_CACHE_DIR",
+    show_envvar=True,
+    help="The cache folder, if not the default.",
 )
 def clean(cache_dir: str | None) -> None:
     """Remove .kerascheck_cache/ (in the project root of the current folder)."""

@@ -67,7 +67,9 @@ class Locator:
             stmt = self.module.body[anchor]
             mini = self.module.with_changes(header=(), body=(stmt,), footer=())
             positions = code_positions(mini)
-            start = positions[stmt].start.line
+            # A decorated definition's range starts at `def`/`class`; `line` is its first decorator.
+            decorators = getattr(stmt, "decorators", ())
+            start = positions[decorators[0] if decorators else stmt].start.line
             cached = (positions, line - start)
             self._cache[anchor] = cached
         return cached

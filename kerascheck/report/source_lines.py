@@ -5,14 +5,28 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import os
 from collections.abc import Callable
 
 from kerascheck.read.notebook import NotebookError, cell_source, split_lines
 
 
-@functools.lru_cache(maxsize=256)
+def _stamp(path: str) -> tuple[int, int]:
+    # Caches below are keyed by modification stamp too: a long-lived process sees edits.
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def file_lines(path: str) -> dict[int | None, list[str]]:
     """A file's lines by cell (None for a .py file); empty when it cannot be read."""
+    return _file_lines(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _file_lines(path: str, stamp: tuple[int, int]) -> dict[int | None, list[str]]:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -48,8 +62,12 @@ def line_text(path: str, cell: int | None, line: int) -> str:
 _WHITESPACE = " \t\r\n"
 
 
-@functools.lru_cache(maxsize=64)
 def _notebook_source_lines(path: str) -> dict[int, list[int]]:
+    return _notebook_source_lines_stamped(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _notebook_source_lines_stamped(path: str, stamp: tuple[int, int]) -> dict[int, list[int]]:
     """For each cell (1-based): the line of the .ipynb file where each of its lines is written.
 
     CI annotations need a line of the file itself; a cell's source lines are JSON strings in

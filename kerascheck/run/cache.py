@@ -21,21 +21,25 @@ _FORMAT = 1
 
 
 def _code_stamp() -> str:
+    # Imported here: the stamp is taken once per run, and only when the cache is used.
     import importlib
 
     import kerascheck
 
     rules = importlib.import_module("kerascheck.rules")
     parts: list[str] = []
-    for folder in [*kerascheck.__path__, *rules.__path__]:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                parts.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
+    for root in [*kerascheck.__path__, *rules.__path__]:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                # Code and the data tables it reads (the Keras API name list, for one).
+                if name.endswith((".py", ".txt", ".json")):
+                    path = os.path.join(folder, name)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:
+                        continue
+                    parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts)
 
 

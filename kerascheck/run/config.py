@@ -78,9 +78,18 @@ def _toml_loads(text: str) -> dict[str, Any]:
         raise ValueError(str(exc)) from exc
 
 
-@functools.lru_cache(maxsize=64)
 def _read_toml(path: str) -> dict[str, Any]:
-    # Cached: a pyproject.toml is parsed once to see whether it is ours, then read for values.
+    # Cached by modification stamp: a pyproject.toml is parsed once to see whether it is ours,
+    # then read for values; a long-lived process (a watch, a notebook) sees edits.
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        raise ConfigError(f"could not read config file {path}: {exc}") from exc
+    return _read_toml_stamped(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_toml_stamped(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

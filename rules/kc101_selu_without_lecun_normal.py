@@ -32,6 +32,12 @@ def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
             yield layer
 
 
+def _wrong_init(layer: Layer) -> bool:
+    init = facts.kernel_initializer(layer)
+    # LeCun uniform has the same 1/fan_in variance that self-normalisation needs.
+    return not is_unknown(init) and init not in ("lecun_normal", "lecun_uniform")
+
+
 class SeluWithoutLecunNormal(Rule):
     """A layer with SELU activation whose `kernel_initializer` is not LeCun normal.
 
@@ -73,6 +79,13 @@ class SeluWithoutLecunNormal(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: one SELU layer before a linear output is no self-normalising network.
+        """
+        import keras
+        x = keras.Input(shape=(8,))
+        h = keras.layers.Dense(30, activation="selu")(x)
+        model = keras.Model(x, keras.layers.Dense(1)(h))
+        """,
         # Trap: lecun_uniform has the 1/fan_in variance too.
         """
         import keras
@@ -113,11 +126,13 @@ class SeluWithoutLecunNormal(Rule):
             """
             import keras
             model = keras.Sequential([keras.layers.Dense(10, activation="selu")])
+            model.add(keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal"))
             """,
             lines=(3,),
             fixed="""
             import keras
             model = keras.Sequential([keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal")])
+            model.add(keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal"))
             """,
         ),
         Invalid(
@@ -136,6 +151,7 @@ class SeluWithoutLecunNormal(Rule):
             inputs = Input(shape=(8,))
             x = D(64)(inputs)
             x = Activation("selu")(x)
+            x = D(64, activation="selu", kernel_initializer="lecun_normal")(x)
             model = Model(inputs, x)
             """,
             lines=(5,),
@@ -152,17 +168,23 @@ class SeluWithoutLecunNormal(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for layer in selu_layers(ctx):
+        bad = [layer for layer in selu_layers(ctx) if _wrong_init(layer)]
+        # One SELU layer (before a linear output or a merge) is no self-normalising network:
+        # its initialisation is not what keeps activations normalised.
+        if sum(layer.repeat or 2 for layer in selu_layers(ctx)) < 2:
+            return
+        flagged = {id(layer) for layer in bad}
+        for layer in bad:
             init = facts.kernel_initializer(layer)
-            # LeCun uniform has the same 1/fan_in variance that self-normalisation needs.
-            if is_unknown(init) or init in ("lecun_normal", "lecun_uniform"):
-                continue
             given = (
                 "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
             )
             target = layer.factory or layer.node
             fix = None
-            if isinstance(target, cst.Call):
+            # The code that made this layer may make others too (a build function called
+            # with "relu" and "selu", a partial factory): edit it only if all of them need it.
+            shared = [o for o in ctx.file.layers if (o.factory or o.node) is target]
+            if isinstance(target, cst.Call) and all(id(o) in flagged for o in shared):
                 fix = Fix(
                     Applicability.UNSAFE,
                     'set kernel_initializer="lecun_normal"',

@@ -176,3 +176,23 @@ def test_conditional_batchnorm_keeps_the_bias() -> None:
     unconditional = code.replace("if bn:\n            model.add", "model.add")
     assert unconditional != code
     assert lines_of(unconditional, "KC201") == [4]
+
+
+def test_a_fix_never_edits_a_build_function_other_calls_use_differently() -> None:
+    from kerascheck.model.settings import Settings
+
+    code = textwrap.dedent(
+        """
+        import keras
+        def block(act):
+            return keras.layers.Dense(32, activation=act)
+        selu_net = keras.Sequential([block("selu"), block("selu"), keras.layers.Dense(1)])
+        relu_net = keras.Sequential([block("relu"), keras.layers.Dense(1)])
+        """
+    )
+    result = check_text(code, "t.py", Settings(rules=[all_rules()["KC101"]]))
+    (finding,) = result.diagnostics
+    assert finding.line == 4 and finding.fix is None
+    only_selu = code.replace('block("relu")', 'keras.layers.Dense(8, activation="relu")')
+    (fixable,) = check_text(only_selu, "t.py", Settings(rules=[all_rules()["KC101"]])).diagnostics
+    assert fixable.fix is not None

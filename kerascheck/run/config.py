@@ -281,6 +281,8 @@ class Resolved:
     # The target version set by the command line or the file; None: inferred per project.
     fixed_target: Target | None = None
     _per_file: dict[tuple[frozenset[str], str], Settings] = field(default_factory=dict)
+    # Per folder, for one run: the declarations are read once, and again in the next run.
+    _targets: dict[str, Target] = field(default_factory=dict)
 
     def target_for(self, path: str) -> Target:
         """The Keras version in force for a file, and where it came from."""
@@ -288,7 +290,9 @@ class Resolved:
             return self.fixed_target
         absolute = os.path.abspath(path)
         folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-        return infer(folder)
+        if folder not in self._targets:
+            self._targets[folder] = infer(folder)
+        return self._targets[folder]
 
     def settings_for(self, path: str) -> Settings:
         """The settings for one file, after the per-file-ignores that match it."""

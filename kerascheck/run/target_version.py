@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import configparser
-import functools
 import os
 import re
 from collections.abc import Iterable
@@ -302,7 +301,6 @@ def project_root(folder: str) -> str | None:
         folder = parent
 
 
-@functools.lru_cache(maxsize=256)
 def infer(folder: str) -> Target:
     """The target version of the project holding `folder`, and the file that declares it."""
     root = project_root(folder)

@@ -16,6 +16,24 @@ def linear_dense(layer: Layer) -> bool:
     return facts.is_dense(layer) and facts.own_activation(layer) == facts.LINEAR
 
 
+def wholly_linear(model: Model) -> bool:
+    """A complete model with no non-linearity at all is a linear model on purpose (Celsius to
+    Fahrenheit): no activation was forgotten."""
+    if not model.complete:
+        return False
+    for layer in model.layers:
+        act = facts.own_activation(layer)
+        if (facts.is_weighted(layer) or facts.is_activation_layer(layer)) and act != facts.LINEAR:
+            return False
+        if not (
+            facts.is_dense(layer)
+            or layer.cls == "keras.Input"
+            or layer.short in ("Flatten", "Dropout")
+        ):
+            return False
+    return True
+
+
 def alone_in_loop(model: Model, index: int) -> bool:
     """Whether a layer made in a loop feeds its own next copy: it is the only layer of the
     loop's body the model shows, and the model shows what it feeds after the loop.
@@ -110,6 +128,16 @@ class StackedLinearLayers(Rule):
         outputs = tf.keras.layers.Dense(784, activation="sigmoid")(h)
         model = tf.keras.Model(inputs, outputs)
         """,
+        # Trap: a linear model fitting a linear target on purpose: nothing was forgotten.
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.layers.Dense(4, input_shape=[1]),
+            tf.keras.layers.Dense(4),
+            tf.keras.layers.Dense(1),
+        ])
+        model.compile(loss="mean_squared_error")
+        """,
         # Trap: the loop body is Dense -> BatchNormalization -> Activation, not Dense alone.
         """
         import keras
@@ -193,7 +221,7 @@ class StackedLinearLayers(Rule):
             model = Sequential()
             model.add(Dense(4, input_dim=2))
             model.add(Dense(8))
-            model.add(Dense(1))
+            model.add(Dense(1, activation="sigmoid"))
             """,
             lines=(5, 6),
         ),
@@ -214,7 +242,7 @@ class StackedLinearLayers(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model, index, layer in graph.model_layers(ctx.file):
-            if not linear_dense(layer):
+            if not linear_dense(layer) or wholly_linear(model):
                 continue
             width = facts.units(layer)
             if not isinstance(width, int):

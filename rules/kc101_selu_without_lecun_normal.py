@@ -12,6 +12,7 @@ from kerascheck.model.results import Applicability, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 from kerascheck.model.values import is_unknown
 
+from ._lib import graph
 from ._lib.edits import set_keyword
 
 
@@ -30,6 +31,21 @@ def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
             and facts.own_activation(layer) == "selu"
         ):
             yield layer
+
+
+def _lone_hidden_selu(ctx: RuleContext) -> set[int]:
+    """id() of SELU layers that are the one SELU layer of a model and feed other layers.
+
+    One SELU hidden layer before a linear output or a merge is no self-normalising stack:
+    its initialisation is not what keeps the activations normalised.
+    """
+    lone: set[int] = set()
+    for model in ctx.file.models:
+        selu = sorted(graph.selu_indices(model))
+        count = sum(model.layers[i].repeat or 2 for i in selu)
+        if count == 1 and model.successors(selu[0]):
+            lone.add(id(model.layers[selu[0]]))
+    return lone
 
 
 def _wrong_init(layer: Layer) -> bool:
@@ -168,11 +184,10 @@ class SeluWithoutLecunNormal(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        bad = [layer for layer in selu_layers(ctx) if _wrong_init(layer)]
-        # One SELU layer (before a linear output or a merge) is no self-normalising network:
-        # its initialisation is not what keeps activations normalised.
-        if sum(layer.repeat or 2 for layer in selu_layers(ctx)) < 2:
-            return
+        lone = _lone_hidden_selu(ctx)
+        bad = [
+            layer for layer in selu_layers(ctx) if _wrong_init(layer) and id(layer) not in lone
+        ]
         flagged = {id(layer) for layer in bad}
         for layer in bad:
             init = facts.kernel_initializer(layer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.model.description import Layer, Model
+from kerascheck.model.description import UNKNOWN_LAYER, Layer, Model
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, is_unknown
 
 ACTIVATION_LAYERS: dict[str, str] = {
@@ -307,7 +307,11 @@ def output_count(model: Model) -> int | None:
     """How many outputs a model has, when the reader knows it."""
     if model.kind == "sequential":
         return 1
-    if model.kind == "functional" and model.complete and model.outputs:
+    if model.kind == "functional" and model.outputs:
+        # An output made by a nested model or a helper the reader cannot see into may
+        # stand for several tensors.
+        if any(model.layers[i].cls == UNKNOWN_LAYER for i in model.outputs):
+            return None
         return len(model.outputs)
     return None
 

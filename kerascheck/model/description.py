@@ -29,6 +29,11 @@ class SourceLocation:
     column: int = 1
 
 
+# The class of a stand-in layer for what the reader cannot see into (a custom layer, a nested
+# model, a tensor operation such as `x * 2`): it keeps the graph joined, knows nothing else.
+UNKNOWN_LAYER = "<unknown>"
+
+
 @dataclass(eq=False)
 class Layer:
     """One layer instance: its canonical class, resolved arguments and where it was written."""

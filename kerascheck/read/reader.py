@@ -20,6 +20,7 @@ from kerascheck.model.description import (
     Model,
     SeedCall,
     SeedKind,
+    UNKNOWN_LAYER,
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
@@ -451,7 +452,11 @@ class _Reader:
                 return operand
             return UNKNOWN
         if isinstance(node, cst.BinaryOperation):
-            return _arithmetic(node.operator, self.expr(node.left), self.expr(node.right))
+            left, right = self.expr(node.left), self.expr(node.right)
+            value = _arithmetic(node.operator, left, right)
+            if is_unknown(value):
+                return self.opaque(node, [left, right]) or value
+            return value
         if isinstance(node, cst.ListComp | cst.GeneratorExp):
             return self.comprehension(node)
         self.visit_children(node)
@@ -661,13 +666,37 @@ class _Reader:
         if isinstance(target, Layer):
             return self.apply_layer(target, args, kwargs)
         if isinstance(target, Model):
-            # A model used as a layer inside another graph.
-            return Tensor([])
+            # A model used as a layer inside another graph: how many outputs it has is not
+            # followed, but what feeds it stays part of the graph.
+            return self.opaque(node, [*args, *kwargs.values()]) or Tensor([])
         if isinstance(target, Ref):
-            return self.construct(
+            value = self.construct(
                 target.name, target.raw, node, args, kwargs, arg_nodes, star_args, star_kwargs
             )
-        return UNKNOWN
+            if isinstance(value, CallValue):
+                # `tf.concat([a, b], -1)`, `keras.ops.mean(x)`: an operation on tensors.
+                return self.opaque(node, [*args, *kwargs.values()]) or value
+            return value
+        # A custom layer or function applied to tensors (`MyBlock(8)(x)`, `helper(x)`).
+        return self.opaque(node, [*args, *kwargs.values()]) or UNKNOWN
+
+    def opaque(self, node: cst.CSTNode, inputs: list[Any]) -> Tensor | None:
+        """A stand-in layer for an operation on tensors the reader cannot see into, so that
+        what is upstream stays in the graph; None when no input is a tensor."""
+        sources = [item for item in _flat_items(inputs) if isinstance(item, Tensor)]
+        if not sources:
+            return None
+        layer = Layer(
+            cls=UNKNOWN_LAYER,
+            raw="",
+            args=(),
+            kwargs={},
+            node=node,
+            repeat=self.repeat,
+            seq=self.next_seq(),
+            branch=self.branch,
+        )
+        return self.apply_layer(layer, (sources,), {})
 
     def anchor_call(self, node: cst.Call) -> None:
         anchors, anchor = self.file.anchors, self.anchor
@@ -831,6 +860,8 @@ class _Reader:
         model.edges = sorted(edges)
         model.inputs = [index[id(layer)] for layer in in_layers if id(layer) in index]
         model.outputs = [index[id(layer)] for layer in out_layers if id(layer) in index]
+        if any(layer.cls == UNKNOWN_LAYER for layer in ordered):
+            model.complete = False
         self.file.models.append(model)
         return model
 
@@ -936,6 +967,14 @@ class _Reader:
         if self.function is None and self.file.first_fit_seq is None:
             self.file.first_fit_seq = seq
         return fit
+
+
+def _flat_items(values: Iterable[Any]) -> Iterable[Any]:
+    for value in values:
+        if isinstance(value, list | tuple):
+            yield from _flat_items(value)
+        else:
+            yield value
 
 
 def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:

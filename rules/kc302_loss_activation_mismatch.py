@@ -169,6 +169,21 @@ class LossActivationMismatch(Rule):
     INVALID = [
         Invalid(
             """
+            import keras
+            class Tagger(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = keras.layers.Dense(32, activation="relu")
+                    self.out = keras.layers.Dense(5, activation="sigmoid")
+                def call(self, x):
+                    return self.out(self.hidden(x))
+            tagger = Tagger()
+            tagger.compile(loss="categorical_crossentropy", optimizer="adam")
+            """,
+            lines=(11,),
+        ),
+        Invalid(
+            """
             from tensorflow.keras import layers, models
             tagger = models.Sequential([
                 layers.Input(shape=(20, 8)),

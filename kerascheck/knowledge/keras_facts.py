@@ -307,7 +307,7 @@ def output_count(model: Model) -> int | None:
     """How many outputs a model has, when the reader knows it."""
     if model.kind == "sequential":
         return 1
-    if model.kind == "functional" and model.outputs:
+    if model.kind in ("functional", "subclassed") and model.outputs:
         # An output made by a nested model or a helper the reader cannot see into may
         # stand for several tensors.
         if any(model.layers[i].cls == UNKNOWN_LAYER for i in model.outputs):

@@ -63,9 +63,13 @@ def canonical(dotted: str) -> str:
     """`tensorflow.keras.layers.Dense` -> `keras.layers.Dense`; other names unchanged."""
     dotted = keras_path(dotted)
     parts = dotted.split(".")
-    if len(parts) == 4 and parts[:2] == ["keras", "layers"] and parts[2] in _LAYER_SUBMODULES:
-        if parts[3][:1].isupper() or parts[2] == "merge":
-            dotted = f"keras.layers.{parts[3]}"
+    submodule = len(parts) == 4 and parts[:2] == ["keras", "layers"]
+    if (
+        submodule
+        and parts[2] in _LAYER_SUBMODULES
+        and (parts[3][:1].isupper() or parts[2] == "merge")
+    ):
+        dotted = f"keras.layers.{parts[3]}"
     return _SYNONYMS.get(dotted, dotted)
 
 

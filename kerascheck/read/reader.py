@@ -11,6 +11,7 @@ import libcst as cst
 
 from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import (
+    UNKNOWN_LAYER,
     AttributeRef,
     CallSite,
     Compile,
@@ -20,7 +21,6 @@ from kerascheck.model.description import (
     Model,
     SeedCall,
     SeedKind,
-    UNKNOWN_LAYER,
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
@@ -111,6 +111,8 @@ class _Reader:
         # The if/else and try/except arms being read (see Layer.branch).
         self.branch: tuple[int, ...] = ()
         self.arms = 0
+        # The scope an ordinary class's methods share for `self.*` while it is read.
+        self.class_scope: Scope | None = None
 
     # ------------------------------------------------------------ driving
 
@@ -260,7 +262,10 @@ class _Reader:
         elif isinstance(target, cst.Attribute):
             name = dotted_name(target)
             if name is not None:
-                self.scope.names[name] = value
+                scope = self.scope
+                if name.startswith("self.") and self.class_scope is not None:
+                    scope = self.class_scope  # seen by the class's other methods
+                scope.names[name] = value
                 self.name_model(value, name)
         elif isinstance(target, cst.Tuple | cst.List):
             elements = [e.value for e in target.elements]
@@ -306,9 +311,7 @@ class _Reader:
         is_model = any(isinstance(b, Ref) and b.name in _MODEL_BASES for b in bases)
         if not is_model:
             self.scope.names[stmt.name.value] = UNKNOWN
-            for item in _suite(stmt.body):
-                if isinstance(item, cst.FunctionDef):
-                    self.function_body(item, {})
+            self.helper_class(stmt)
             return
         model = Model(kind="subclassed", var=stmt.name.value, node=stmt, seq=self.next_seq())
         self.file.anchors[id(stmt)] = self.anchor
@@ -334,6 +337,20 @@ class _Reader:
         model.complete = False
         self.file.models.append(model)
         self.scope.names[stmt.name.value] = model
+
+    def helper_class(self, stmt: cst.ClassDef) -> None:
+        """An ordinary class: its methods share `self.*`, so a model built in `build()` is
+        the one `train()` compiles and fits. `__init__` is read first, then the methods that
+        set attributes of `self`, then the others, each group in source order."""
+        methods = [f for f in _suite(stmt.body) if isinstance(f, cst.FunctionDef)]
+        methods.sort(key=lambda f: (f.name.value != "__init__", not _sets_self(f)))
+        outer, outer_class = self.scope, self.class_scope
+        self.scope = self.class_scope = Scope(parent=outer)
+        try:
+            for method in methods:
+                self.function_body(method, {})
+        finally:
+            self.scope, self.class_scope = outer, outer_class
 
     def wire_subclass(self, model: Model, call: cst.FunctionDef) -> None:
         params = [p.name.value for p in call.params.params]
@@ -668,7 +685,11 @@ class _Reader:
         if isinstance(target, Model):
             # A model used as a layer inside another graph: how many outputs it has is not
             # followed, but what feeds it stays part of the graph.
-            return self.opaque(node, [*args, *kwargs.values()]) or Tensor([])
+            applied = self.opaque(node, [*args, *kwargs.values()])
+            if applied is not None:
+                return applied
+            # `MyModel()`: an instance of the file's own Model subclass, compiled and fit.
+            return target if target.kind == "subclassed" else Tensor([])
         if isinstance(target, Ref):
             value = self.construct(
                 target.name, target.raw, node, args, kwargs, arg_nodes, star_args, star_kwargs
@@ -696,7 +717,8 @@ class _Reader:
             seq=self.next_seq(),
             branch=self.branch,
         )
-        return self.apply_layer(layer, (sources,), {})
+        tensor: Tensor = self.apply_layer(layer, (sources,), {})
+        return tensor
 
     def anchor_call(self, node: cst.Call) -> None:
         anchors, anchor = self.file.anchors, self.anchor
@@ -967,6 +989,24 @@ class _Reader:
         if self.function is None and self.file.first_fit_seq is None:
             self.file.first_fit_seq = seq
         return fit
+
+
+def _sets_self(fn: cst.FunctionDef) -> bool:
+    """Whether a method assigns an attribute of `self` (`self.model = ...`) anywhere."""
+    stack: list[cst.CSTNode] = [fn.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                name = (
+                    dotted_name(target.target) if isinstance(target.target, cst.Attribute) else None
+                )
+                if name is not None and name.startswith("self."):
+                    return True
+        elif isinstance(node, cst.BaseExpression):
+            continue
+        stack.extend(node.children)
+    return False
 
 
 def _flat_items(values: Iterable[Any]) -> Iterable[Any]:

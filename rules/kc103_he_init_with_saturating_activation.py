@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.knowledge import keras_facts as facts
-from kerascheck.model.description import FileModel, Layer
+from kerascheck.model.description import FileModel, Layer, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
@@ -27,8 +27,26 @@ def hidden_layers(file: FileModel) -> Iterator[tuple[Layer, str]]:
         if not any(facts.is_weighted(model.layers[j]) for j in graph.descendants(model, index)):
             continue
         act = facts.activation_after(model, index)
-        if isinstance(act, str):
+        if isinstance(act, str) and not _gate(model, index):
             yield layer, act
+
+
+def _gate(model: Model, index: int) -> bool:
+    """A sigmoid that scales another tensor (squeeze-and-excitation, attention gates): its
+    output multiplies features rather than feeding the next layer's activations."""
+    after = facts.activation_layer_after(model, index)
+    frontier = [after if after is not None else index]
+    seen: set[int] = set()
+    while frontier:
+        i = frontier.pop()
+        for j in model.successors(i):
+            short = model.layers[j].short
+            if short == "Multiply":
+                return True
+            if short in ("Reshape", "Permute", "RepeatVector") and j not in seen:
+                seen.add(j)
+                frontier.append(j)
+    return False
 
 
 class HeInitWithSaturatingActivation(Rule):
@@ -73,6 +91,19 @@ class HeInitWithSaturatingActivation(Rule):
     severity = Severity.WARNING
 
     VALID = [
+        # Trap: a squeeze-and-excitation gate scales features; it does not feed activations.
+        """
+        import keras
+        from keras import layers
+        inputs = keras.Input(shape=(8, 8, 64))
+        s = layers.GlobalAveragePooling2D()(inputs)
+        s = layers.Dense(4, activation="relu", kernel_initializer="he_normal")(s)
+        s = layers.Dense(64, activation="sigmoid", kernel_initializer="he_normal")(s)
+        s = layers.Reshape((1, 1, 64))(s)
+        x = layers.Multiply()([inputs, s])
+        x = layers.Conv2D(10, 1, activation="softmax")(x)
+        model = keras.Model(inputs, x)
+        """,
         # Trap: He on a wide softmax output layer: a few percent of the logits' spread.
         """
         import keras
@@ -159,7 +190,9 @@ class HeInitWithSaturatingActivation(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for layer, act in hidden_layers(ctx.file):
-            if act not in facts.SATURATING:
+            # A softmax feeding more layers is a head (an ensemble's, stacked): He there
+            # shifts its logits by a few percent, like on an output layer.
+            if act not in facts.SATURATING or act == "softmax":
                 continue
             init = facts.kernel_initializer(layer)
             if init not in HE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.knowledge import keras_facts as facts
-from kerascheck.model.description import Layer, Model
+from kerascheck.model.description import UNKNOWN_LAYER, Layer, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
@@ -17,19 +17,22 @@ def linear_dense(layer: Layer) -> bool:
 
 
 def wholly_linear(model: Model) -> bool:
-    """A complete model with no non-linearity at all is a linear model on purpose (Celsius to
-    Fahrenheit): no activation was forgotten."""
-    if not model.complete:
+    """A model with no non-linearity among its layers is a linear model on purpose (Celsius to
+    Fahrenheit): no activation was forgotten. A layer the reader cannot see into counts as a
+    possible non-linearity unless nothing weighted comes after it (a printing layer at the
+    end)."""
+    if not model.layers or (not model.complete and model.kind == "sequential"):
         return False
-    for layer in model.layers:
+    for index, layer in enumerate(model.layers):
+        if layer.cls == UNKNOWN_LAYER:
+            if any(facts.is_weighted(model.layers[j]) for j in graph.descendants(model, index)):
+                return False
+            continue
         act = facts.own_activation(layer)
         if (facts.is_weighted(layer) or facts.is_activation_layer(layer)) and act != facts.LINEAR:
             return False
-        if not (
-            facts.is_dense(layer)
-            or layer.cls == "keras.Input"
-            or layer.short in ("Flatten", "Dropout")
-        ):
+        linear_kind = facts.is_dense(layer) or layer.short in ("Input", "Flatten", "Dropout")
+        if not linear_kind:
             return False
     return True
 

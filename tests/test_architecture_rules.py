@@ -196,3 +196,24 @@ def test_a_fix_never_edits_a_build_function_other_calls_use_differently() -> Non
     only_selu = code.replace('block("relu")', 'keras.layers.Dense(8, activation="relu")')
     (fixable,) = check_text(only_selu, "t.py", Settings(rules=[all_rules()["KC101"]])).diagnostics
     assert fixable.fix is not None
+
+
+def test_a_short_metrics_list_is_a_keras3_finding_only() -> None:
+    from kerascheck.model.settings import Settings
+
+    code = textwrap.dedent(
+        """
+        import keras
+        x = keras.Input(shape=(4,))
+        model = keras.Model(x, [keras.layers.Dense(1)(x), keras.layers.Dense(1)(x)])
+        model.compile(loss=["mse", "mse"], metrics=["mae"])
+        """
+    )
+    rule = all_rules()["KC308"]
+    (keras3,) = check_text(
+        code, "t.py", Settings(rules=[rule], target_version="keras3")
+    ).diagnostics
+    assert "Keras 3" in keras3.message
+    assert (
+        check_text(code, "t.py", Settings(rules=[rule], target_version="keras2")).diagnostics == []
+    )

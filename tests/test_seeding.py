@@ -236,3 +236,20 @@ def test_a_throwaway_layer_before_the_seed_is_not_late_seeding() -> None:
     model.fit(X, y)
     """
     assert len(kc(late, "KC403")) == 1
+
+
+def test_a_seed_for_the_shuffle_right_after_it_is_no_training_seed() -> None:
+    code = """
+    import numpy as np
+    import keras
+    np.random.seed(1)
+    np.random.shuffle(images)
+    np.random.seed(1)
+    np.random.shuffle(labels)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.fit(images, labels)
+    """
+    assert seeding.training_seeds(read(code)) == []
+    assert kc(code, "KC402") == []
+    seeded = textwrap.dedent(code).replace("model = ", "np.random.seed(7)\nmodel = ")
+    assert len(seeding.training_seeds(read(seeded))) == 1

@@ -66,12 +66,69 @@ def training_seeds(file: FileModel) -> list[SeedCall]:
             draws or _draws(call.callee) is not None,
             builds or _builds(call),
         )
+    data_seeds = _data_seeds(file)
     out = []
     for seed in generator_seeds(file):
         function = where.get(id(seed.node))
         if function is not None and helpers.get(function, (False, False)) == (True, False):
             continue
+        if id(seed.node) in data_seeds:
+            continue
         out.append(seed)
+    return out
+
+
+def _data_seeds(file: FileModel) -> set[int]:
+    """id() of seed calls whose next statement draws from the generator they seed:
+    `np.random.seed(1); np.random.shuffle(x)` seeds that shuffle (to shuffle two arrays
+    alike, say), not training."""
+    wanted = {id(s.node): s.kind for s in file.seeds if s.kind in (SeedKind.NUMPY, SeedKind.PYTHON)}
+    if not wanted:
+        return set()
+    draws = {id(c.node): kind for c in file.calls if (kind := _draws(c.callee)) is not None}
+    found: set[int] = set()
+    stack: list[cst.CSTNode] = [file.module]
+    while stack:
+        node = stack.pop()
+        body = getattr(node, "body", None)
+        if isinstance(body, list | tuple):
+            for stmt, nxt in zip(body, [*body[1:], None], strict=True):
+                seed = _seed_statement(stmt, wanted)
+                if seed is not None and nxt is not None:
+                    kind = wanted[id(seed)]
+                    if any(draws.get(id(n)) == kind for n in _calls_in(nxt)):
+                        found.add(id(seed))
+        stack.extend(
+            c for c in node.children if isinstance(c, cst.BaseSuite | cst.BaseCompoundStatement)
+        )
+    return found
+
+
+_BLOCK_HOLDERS = (
+    cst.BaseSuite,
+    cst.BaseCompoundStatement,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.Finally,
+)
+
+
+def _seed_statement(stmt: cst.CSTNode, wanted: dict[int, SeedKind]) -> cst.CSTNode | None:
+    if isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            if isinstance(small, cst.Expr) and id(small.value) in wanted:
+                return small.value
+    return None
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out: list[cst.CSTNode] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.Call):
+            out.append(item)
+        stack.extend(item.children)
     return out
 
 

@@ -68,6 +68,10 @@ class AccuracyOnRegression(Rule):
     """
 
     code = "KC301"
+    # Off by default: with a linear one-unit output and MSE, 0/1 targets (a linear
+    # classifier, an LSGAN discriminator) make binary accuracy meaningful, and only the data
+    # tells; on real code too many findings were of that kind.
+    default_enabled = False
     name = "accuracy-on-regression"
     summary = "Accuracy metric compiled with a regression loss."
     severity = Severity.WARNING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import libcst as cst
@@ -113,7 +114,7 @@ _BLOCK_HOLDERS = (
 )
 
 
-def _seed_statement(stmt: cst.CSTNode, wanted: dict[int, SeedKind]) -> cst.CSTNode | None:
+def _seed_statement(stmt: cst.CSTNode, wanted: Mapping[int, SeedKind]) -> cst.CSTNode | None:
     if isinstance(stmt, cst.SimpleStatementLine):
         for small in stmt.body:
             if isinstance(small, cst.Expr) and id(small.value) in wanted:

@@ -191,7 +191,8 @@ class PartialSeed(Rule):
         seeds = seeding.training_seeds(file)
         if not seeds or not (file.trains or file.layers or file.models):
             return
-        kinds = {s.kind for s in seeds}
+        # Every seed call seeds its generator, also one made for a data shuffle.
+        kinds = {s.kind for s in seeding.generator_seeds(file)}
         if SeedKind.KERAS in kinds or seeding.unknown_seeding(file):
             return
         backend = backend_kind(file.module)

@@ -253,3 +253,16 @@ def test_a_seed_for_the_shuffle_right_after_it_is_no_training_seed() -> None:
     assert kc(code, "KC402") == []
     seeded = textwrap.dedent(code).replace("model = ", "np.random.seed(7)\nmodel = ")
     assert len(seeding.training_seeds(read(seeded))) == 1
+
+
+def test_a_data_seed_still_seeds_its_generator() -> None:
+    code = """
+    import numpy as np
+    import tensorflow as tf
+    np.random.seed(42)
+    X = np.random.rand(100, 3)
+    tf.random.set_seed(42)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    model.fit(X, X[:, 0])
+    """
+    assert kc(code, "KC402", "keras2") == []

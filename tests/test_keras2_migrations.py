@@ -42,7 +42,8 @@ def test_every_kc5_code_of_the_issue_exists_with_its_default() -> None:
         "KC502": ("optimizer-decay-argument", True),
         "KC503": ("removed-model-method", True),
         "KC504": ("removed-callback-argument", True),
-        "KC505": ("legacy-h5-format", True),
+        # Off since the corpus measurement: mostly .h5 saves Keras 3 still writes.
+        "KC505": ("legacy-h5-format", False),
         "KC507": ("unknown-keras-attribute", True),
         "KC508": ("input-shape-on-layer", False),
     }

@@ -42,6 +42,8 @@ def alpha_fix(file: FileModel, layer: Layer, reported: list[Layer]) -> Fix | Non
             return None
         spot = layer.factory.args[0].value
     elif isinstance(layer.node, cst.Call):
+        if not graph.every_use(file, layer.node, {id(other) for other in reported}):
+            return None  # the same call makes Dropout layers of networks that are no SELU
         spot = layer.node.func
     else:
         return None

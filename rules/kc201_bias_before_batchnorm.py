@@ -246,6 +246,8 @@ class BiasBeforeBatchnorm(Rule):
         call = layer.node
         if not isinstance(call, cst.Call):
             return None
+        if not graph.every_use(ctx.file, call, {id(other) for other in reported}):
+            return None  # a shared build function makes layers that keep their bias too
         target = call
         factory = layer.factory
         if factory is not None and not any(

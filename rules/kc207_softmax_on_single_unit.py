@@ -199,12 +199,22 @@ class SoftmaxOnSingleUnit(Rule):
             "softmax over a single unit always outputs 1.0 and cannot learn; use "
             f'activation="{SIGMOID}" for one probability'
         )
+        flagged = list(self.flagged(ctx))
+        ids = {id(layer) for layer in flagged}
+        for layer in flagged:
+            # A shared build function may make softmax layers of other widths from this call.
+            fix = sigmoid_fix(layer) if graph.every_use(ctx.file, layer.node, ids) else None
+            yield self.finding(layer.node, message, fix)
+
+    @staticmethod
+    def flagged(ctx: RuleContext) -> Iterator[Layer]:
+        """The layers applying a softmax over one unit."""
         for model, index, layer in graph.model_layers(ctx.file):
             if not single_unit(layer):
                 continue
             act = facts.own_activation(layer)
             if act == "softmax":
-                yield self.finding(layer.node, message, sigmoid_fix(layer))
+                yield layer
             elif not is_unknown(act):
                 # `Dense(1)` or `Dense(1, activation="relu")`, then `Activation("softmax")`:
                 # a softmax over the one unit whatever came before it.
@@ -216,7 +226,7 @@ class SoftmaxOnSingleUnit(Rule):
                     continue
                 if act_layer.cls == "keras.layers.Softmax" and act_layer.arg("axis", 0, -1) != -1:
                     continue
-                yield self.finding(act_layer.node, message, sigmoid_fix(act_layer))
+                yield act_layer
         for layer in graph.loose_layers(ctx.file):
             if single_unit(layer) and facts.own_activation(layer) == "softmax":
-                yield self.finding(layer.node, message, sigmoid_fix(layer))
+                yield layer

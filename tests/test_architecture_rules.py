@@ -217,3 +217,38 @@ def test_a_short_metrics_list_is_a_keras3_finding_only() -> None:
     assert (
         check_text(code, "t.py", Settings(rules=[rule], target_version="keras2")).diagnostics == []
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "code"),
+    [
+        (
+            "KC201",
+            """
+            import keras
+            from keras import layers
+            def block(x, after):
+                return after(layers.Dense(16)(x))
+            inp = keras.Input(shape=(8,))
+            x = block(inp, layers.BatchNormalization())
+            model = keras.Model(inp, block(x, layers.ReLU()))
+            """,
+        ),
+        (
+            "KC207",
+            """
+            import keras
+            def head(units):
+                return keras.layers.Dense(units, activation="softmax")
+            binary = keras.Sequential([keras.Input(shape=(4,)), head(1)])
+            classes = keras.Sequential([keras.Input(shape=(4,)), head(10)])
+            """,
+        ),
+    ],
+)
+def test_no_fix_edits_a_call_that_also_builds_correct_layers(rule: str, code: str) -> None:
+    from kerascheck.model.settings import Settings
+
+    result = check_text(textwrap.dedent(code), "t.py", Settings(rules=[all_rules()[rule]]))
+    assert result.diagnostics, result
+    assert all(d.fix is None for d in result.diagnostics)

@@ -66,6 +66,15 @@ class RemovedCallbackArgument(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: a shim for Keras 1, guarded by a version test.
+        """
+        import keras
+        keras_2 = int(keras.__version__.split(".")[0]) > 1
+        if keras_2:
+            model.fit(x, y, epochs=10)
+        else:
+            model.fit(x, y, nb_epoch=10)
+        """,
         """
         import keras
         checkpoint = keras.callbacks.ModelCheckpoint("best.keras", save_freq="epoch")

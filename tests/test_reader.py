@@ -312,3 +312,30 @@ def test_an_instance_of_a_model_subclass_is_the_model_compiled() -> None:
     (model,) = file.models
     assert model.kind == "subclassed" and len(model.compiles) == 1 and len(model.fits) == 1
     assert facts.output_count(model) == 1
+
+
+def test_version_and_feature_guards_mark_calls_and_names() -> None:
+    file = read(
+        """
+        import keras
+        if keras.__version__.startswith("2"):
+            opt = keras.optimizers.Adam(lr=0.1)
+        try:
+            model.fit(x, y, nb_epoch=3)
+        except TypeError:
+            model.fit(x, y, epochs=3)
+        try:
+            model.fit(x, y, workers=2)
+        except KeyboardInterrupt:
+            pass
+        keras.optimizers.Adam(lr=0.2)
+        """
+    )
+    guarded = {c.node.args[-1].keyword.value: c.guarded for c in file.calls if c.method == "fit"}
+    assert guarded == {"nb_epoch": True, "epochs": True, "workers": False}
+    adams = [c.guarded for c in file.calls if c.callee == "keras.optimizers.Adam"]
+    assert adams == [True, False]
+    assert [a.guarded for a in file.attributes if a.name == "keras.optimizers.Adam"] == [
+        True,
+        False,
+    ]

@@ -168,6 +168,9 @@ class CallSite:
     arg_names: tuple[str | None, ...] = ()
     in_function: str | None = None
     star_kwargs: bool = False
+    # Inside code guarded by a version or feature test (`if hasattr(...)`, `if tf.__version__
+    # ...`, `try: ... except ImportError:`): a compatibility shim for other Keras versions.
+    guarded: bool = False
 
 
 @dataclass(eq=False)
@@ -182,6 +185,8 @@ class AttributeRef:
     full: str = ""
     # Recorded at an `import` / `from ... import` statement rather than at a use.
     imported: bool = False
+    # Inside version- or feature-guarded code (see CallSite.guarded).
+    guarded: bool = False
 
 
 @dataclass(eq=False)

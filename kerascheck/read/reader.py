@@ -113,6 +113,8 @@ class _Reader:
         self.arms = 0
         # The scope an ordinary class's methods share for `self.*` while it is read.
         self.class_scope: Scope | None = None
+        # Depth of version/feature-guarded blocks being read (see CallSite.guarded).
+        self.guards = 0
 
     # ------------------------------------------------------------ driving
 
@@ -151,12 +153,17 @@ class _Reader:
             if stmt.orelse is not None:
                 self.block(stmt.orelse.body)
         elif isinstance(stmt, cst.If):
-            self.expr(stmt.test)
-            self.arm(stmt.body)
-            if isinstance(stmt.orelse, cst.Else):
-                self.arm(stmt.orelse.body)
-            elif stmt.orelse is not None:
-                self.arm(stmt.orelse)
+            guard = _is_version_test(stmt.test)
+            self.guards += guard
+            try:
+                self.expr(stmt.test)
+                self.arm(stmt.body)
+                if isinstance(stmt.orelse, cst.Else):
+                    self.arm(stmt.orelse.body)
+                elif stmt.orelse is not None:
+                    self.arm(stmt.orelse)
+            finally:
+                self.guards -= guard
         elif isinstance(stmt, cst.Else):
             self.block(stmt.body)
         elif isinstance(stmt, cst.With):
@@ -164,9 +171,14 @@ class _Reader:
                 self.expr(item.item)
             self.block(stmt.body)
         elif isinstance(stmt, cst.Try | cst.TryStar):
-            self.arm(stmt.body)
-            for handler in stmt.handlers:
-                self.arm(handler.body)
+            guard = any(_catches_compat_errors(h) for h in stmt.handlers)
+            self.guards += guard
+            try:
+                self.arm(stmt.body)
+                for handler in stmt.handlers:
+                    self.arm(handler.body)
+            finally:
+                self.guards -= guard
             if stmt.orelse is not None:
                 self.block(stmt.orelse.body)
             if stmt.finalbody is not None:
@@ -595,7 +607,14 @@ class _Reader:
         name, raw = resolved
         if is_keras(name):
             self.file.attributes.append(
-                AttributeRef(name=name, raw=raw, node=node, full=full, imported=imported)
+                AttributeRef(
+                    name=name,
+                    raw=raw,
+                    node=node,
+                    full=full,
+                    imported=imported,
+                    guarded=self.guards > 0,
+                )
             )
             self.file.anchors[id(node)] = self.anchor
 
@@ -659,6 +678,7 @@ class _Reader:
                 ),
                 in_function=self.function,
                 star_kwargs=star_kwargs,
+                guarded=self.guards > 0,
             )
         )
         if method is not None:
@@ -989,6 +1009,41 @@ class _Reader:
         if self.function is None and self.file.first_fit_seq is None:
             self.file.first_fit_seq = seq
         return fit
+
+
+# Exceptions a compatibility shim catches when a name or argument is missing.
+_COMPAT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "TypeError"})
+
+
+def _catches_compat_errors(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    if handler.type is None:
+        return True  # a bare except
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for item in types:
+        value = item.value if isinstance(item, cst.Element) else item
+        name = dotted_name(value) if isinstance(value, cst.BaseExpression) else None
+        if name is not None and name.rsplit(".", 1)[-1] in _COMPAT_ERRORS:
+            return True
+    return False
+
+
+def _is_version_test(test: cst.BaseExpression) -> bool:
+    """`if hasattr(keras, "x")`, `if tf.__version__ >= "2"`, `if keras_2:`, `if LooseVersion(...)`."""
+    stack: list[cst.CSTNode] = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            word = node.value.lower()
+            if (
+                word in ("hasattr", "getattr")
+                or "version" in word
+                or word.startswith(("keras_", "tf_", "tf1", "tf2"))
+            ):
+                return True
+        elif isinstance(node, cst.Attribute) and "version" in node.attr.value.lower():
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def _sets_self(fn: cst.FunctionDef) -> bool:

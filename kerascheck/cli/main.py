@@ -17,6 +17,7 @@ _LAZY = {
     "run": "kerascheck.runtime.command:run",
     "config": "kerascheck.cli.config_command:config",
     "clean": "kerascheck.cli.clean_command:clean",
+    "describe": "kerascheck.cli.describe_command:describe",
 }
 
 

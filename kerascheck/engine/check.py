@@ -44,9 +44,20 @@ def parse(text: str) -> cst.Module:
     return cst.parse_module(text)
 
 
-def syntax_error(path: str, exc: Exception) -> FileError:
+def syntax_error(path: str, exc: Exception, python_accepts: bool = False) -> FileError:
     if isinstance(exc, cst.ParserSyntaxError):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        first = lines[0] if lines else "syntax error"
+        if python_accepts:
+            # libcst's tokenizer is stricter than CPython's (tabs and spaces mixed across
+            # blocks, for one): its position is then meaningless, its reason is not.
+            reason = next((line for line in lines[1:] if "error" in line), first)
+            if "dedent" in reason or "indent" in reason:
+                reason += " (tabs and spaces mixed in the indentation?)"
+            message = (
+                f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {reason}"
+            )
+            return FileError(path, message)
         return FileError(path, f"could not parse: {first}", exc.raw_line, exc.raw_column + 1)
     if isinstance(exc, cst.CSTValidationError):
         message = f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {exc}"
@@ -56,8 +67,9 @@ def syntax_error(path: str, exc: Exception) -> FileError:
     return FileError(path, f"could not read: {exc}")
 
 
-def _better_syntax_error(text: str) -> SyntaxError | None:
-    """CPython's own message and line, which are more precise than libcst's."""
+def _python_verdict(text: str) -> SyntaxError | bool:
+    """CPython's own error (more precise than libcst's), or whether CPython accepts the text."""
+    # Imported here: only files that fail to parse pay for it.
     import ast
 
     try:
@@ -65,8 +77,8 @@ def _better_syntax_error(text: str) -> SyntaxError | None:
     except SyntaxError as exc:
         return exc
     except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
+        return False
+    return True
 
 
 def mentions_keras(data: bytes) -> bool:
@@ -105,7 +117,11 @@ def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module 
     try:
         module = parse(text)
     except PARSE_ERRORS as exc:
-        result.errors.append(syntax_error(path, _better_syntax_error(text) or exc))
+        verdict = _python_verdict(text)
+        if isinstance(verdict, SyntaxError):
+            result.errors.append(syntax_error(path, verdict))
+        else:
+            result.errors.append(syntax_error(path, exc, python_accepts=verdict))
         result.parsed = False
         return None, result
     try:

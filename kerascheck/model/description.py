@@ -56,6 +56,10 @@ class Layer:
     # layers whose arms are not nested in one another never both run, so a link between them
     # (e.g. consecutive `.add()` calls in `if` and `else`) is not certain.
     branch: tuple[int, ...] = ()
+    # Shapes with the batch dimension first, None where a dimension is unknown; the whole
+    # shape None when unknown. A merging layer's input_shape is a list, one shape an input.
+    input_shape: Any = None
+    output_shape: tuple[int | None, ...] | None = None
 
     @property
     def short(self) -> str:
@@ -84,6 +88,24 @@ class Compile:
     star_kwargs: bool = False
 
 
+@dataclass(frozen=True)
+class DataFacts:
+    """What the file shows of an array: shape (samples first), dtype, scale, label encoding.
+
+    Every field is None where the file does not show it; nothing is guessed.
+    """
+
+    shape: tuple[int | None, ...] | None = None
+    dtype: str | None = None
+    # "0-255" for raw 8-bit pixels, "scaled" once divided, standardised or rescaled.
+    scale: str | None = None
+    # "integer" class indices, "onehot" rows, "binary" 0/1, "continuous" values.
+    labels: str | None = None
+    classes: int | None = None
+    # Where the array came from, for messages: `keras.datasets.mnist.load_data()`.
+    source: str = ""
+
+
 @dataclass(eq=False)
 class Fit:
     method: str
@@ -93,6 +115,9 @@ class Fit:
     has_validation: bool | None
     seq: int = 0
     star_kwargs: bool = False
+    # The inputs and targets fed, as far as the file shows them (read.data_flow fills them).
+    x: DataFacts | None = None
+    y: DataFacts | None = None
 
 
 ModelKind = Literal["sequential", "functional", "subclassed"]
@@ -114,6 +139,9 @@ class Model:
     # False when some layers could not be read (unknown elements, loops, helper calls).
     complete: bool = True
     seq: int = 0
+    # Sequential models: positions in `layers` where an element the reader could not follow
+    # (a nested model, an unknown value) was skipped, so shapes there are not known.
+    gaps: list[int] = field(default_factory=list)
 
     def successors(self, index: int) -> list[int]:
         return [b for a, b in self.edges if a == index]

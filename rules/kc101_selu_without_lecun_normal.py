@@ -34,17 +34,20 @@ def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
 
 
 def _lone_hidden_selu(ctx: RuleContext) -> set[int]:
-    """id() of SELU layers that are the one SELU layer of a model and feed other layers.
+    """id() of SELU layers in no stack of SELU layers that feed other layers.
 
-    One SELU hidden layer before a linear output or a merge is no self-normalising stack:
-    its initialisation is not what keeps the activations normalised.
+    A SELU hidden layer with no SELU layer before or after it (one per branch of a
+    wide-and-deep model, one before a linear output) is no self-normalising stack: its
+    initialisation is not what keeps the activations normalised.
     """
     lone: set[int] = set()
     for model in ctx.file.models:
-        selu = sorted(graph.selu_indices(model))
-        count = sum(model.layers[i].repeat or 2 for i in selu)
-        if count == 1 and model.successors(selu[0]):
-            lone.add(id(model.layers[selu[0]]))
+        selu = graph.selu_indices(model)
+        for i in selu:
+            if model.layers[i].repeat != 1 or not model.successors(i):
+                continue
+            if not (graph.ancestors(model, i) | graph.descendants(model, i)) & selu:
+                lone.add(id(model.layers[i]))
     return lone
 
 
@@ -95,6 +98,15 @@ class SeluWithoutLecunNormal(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: one SELU layer per branch, merged into a linear output: no SELU stack.
+        """
+        import keras
+        a, b = keras.Input(shape=(5,)), keras.Input(shape=(6,))
+        ha = keras.layers.Dense(30, activation="selu")(a)
+        hb = keras.layers.Dense(30, activation="selu")(b)
+        out = keras.layers.Dense(1)(keras.layers.Concatenate()([ha, hb]))
+        model = keras.Model([a, b], out)
+        """,
         # Trap: one SELU layer before a linear output is no self-normalising network.
         """
         import keras

@@ -132,6 +132,19 @@ class BiasBeforeBatchnorm(Rule):
         """,
     ]
     INVALID = [
+        # A custom layer and a tensor operation downstream hide nothing upstream of them.
+        Invalid(
+            """
+            import keras
+            from keras import layers
+            inputs = keras.Input(shape=(32, 32, 3))
+            x = layers.Conv2D(16, 3)(inputs)
+            x = layers.BatchNormalization()(x)
+            x = SqueezeExcite(16)(x) * 0.5
+            model = keras.Model(inputs, layers.Dense(10, activation="softmax")(x))
+            """,
+            lines=(5,),
+        ),
         Invalid(
             """
             import keras

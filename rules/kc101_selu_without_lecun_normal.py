@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import libcst as cst
-
 from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import Layer
 from kerascheck.model.results import Applicability, Finding, Fix, Severity
@@ -204,12 +202,12 @@ class SeluWithoutLecunNormal(Rule):
             given = (
                 "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
             )
-            target = layer.factory or layer.node
+            target = layer.factory or layer.call
             fix = None
             # The code that made this layer may make others too (a build function called
             # with "relu" and "selu", a partial factory): edit it only if all of them need it.
-            shared = [o for o in ctx.file.layers if (o.factory or o.node) is target]
-            if isinstance(target, cst.Call) and all(id(o) in flagged for o in shared):
+            shared = [o for o in ctx.file.layers if (o.factory or o.call) is target]
+            if target is not None and all(id(o) in flagged for o in shared):
                 fix = Fix(
                     Applicability.UNSAFE,
                     'set kernel_initializer="lecun_normal"',

@@ -41,10 +41,10 @@ def alpha_fix(file: FileModel, layer: Layer, reported: list[Layer]) -> Fix | Non
         if not layer.factory.args or not all(other in reported for other in made):
             return None
         spot = layer.factory.args[0].value
-    elif isinstance(layer.node, cst.Call):
-        if not graph.every_use(file, layer.node, {id(other) for other in reported}):
+    elif layer.call is not None:
+        if not graph.every_use(file, layer.call, {id(other) for other in reported}):
             return None  # the same call makes Dropout layers of networks that are no SELU
-        spot = layer.node.func
+        spot = layer.call.func
     else:
         return None
     if dotted_name(spot) != layer.raw:

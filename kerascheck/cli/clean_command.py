@@ -6,6 +6,10 @@ import os
 
 import click
 
+from kerascheck.run.cache import clean as remove
+from kerascheck.run.cache import default_cache_dir
+from kerascheck.run.config import ConfigError
+
 
 @click.command("clean")
 @click.option(
@@ -17,10 +21,6 @@ import click
 )
 def clean(cache_dir: str | None) -> None:
     """Remove .kerascheck_cache/ (in the project root of the current folder)."""
-    from kerascheck.run.cache import clean as remove
-    from kerascheck.run.cache import default_cache_dir
-    from kerascheck.run.config import ConfigError
-
     try:
         where = cache_dir or default_cache_dir(os.getcwd())
     except ConfigError as exc:

@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from kerascheck.run.config import COMMAND_LINE, DEFAULT, DEFAULT_EXCLUDE, ConfigError, Resolver
+from kerascheck.run.config import (
+    COMMAND_LINE,
+    DEFAULT,
+    DEFAULT_EXCLUDE,
+    ConfigError,
+    Overrides,
+    Resolver,
+)
 
 
 def describe(resolver: Resolver, path: str) -> dict[str, Any]:
@@ -87,7 +94,6 @@ def config(
     path: str, config_file: str | None, isolated: bool, fmt: str, target_version: str | None
 ) -> None:
     """Show the settings in force for PATH (default: .) and where each came from."""
-    from kerascheck.run.config import Overrides
 
     if config_file and isolated:
         raise click.UsageError("--config and --isolated cannot be used together")

@@ -13,6 +13,7 @@ import libcst as cst
 
 from kerascheck.engine import suppressions
 from kerascheck.engine.positions import Locator
+from kerascheck.engine.text_edits import Converter
 from kerascheck.model.description import FileModel
 from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span
 from kerascheck.model.rule import RuleContext
@@ -112,11 +113,17 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def analyse_module(module: cst.Module, text: str, path: str, settings: Settings) -> FileResult:
+    """Check a module already parsed from `text` (the fixer parses each new text once)."""
+    with _gc_paused():
+        return _analyse_module(module, text, path, settings)[1]
+
+
 def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
-    result = FileResult(path=path)
     try:
         module = parse(text)
     except PARSE_ERRORS as exc:
+        result = FileResult(path=path)
         verdict = _python_verdict(text)
         if isinstance(verdict, SyntaxError):
             result.errors.append(syntax_error(path, verdict))
@@ -124,6 +131,13 @@ def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module 
             result.errors.append(syntax_error(path, exc, python_accepts=verdict))
         result.parsed = False
         return None, result
+    return _analyse_module(module, text, path, settings)
+
+
+def _analyse_module(
+    module: cst.Module, text: str, path: str, settings: Settings
+) -> tuple[cst.Module | None, FileResult]:
+    result = FileResult(path=path)
     try:
         file = read_module(module, path)
     except RecursionError:
@@ -143,7 +157,7 @@ def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module 
 
 def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     if not mentions_keras(data):
-        return FileResult(path=path)
+        return FileResult(path=path, checked=False)
     try:
         text = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
@@ -180,6 +194,7 @@ def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
 def run_rules(file: FileModel, settings: Settings, locator: Locator, result: FileResult) -> None:
     """Run the rules on a model description and place their findings; a failing rule is isolated."""
     seen: set[tuple[str, Span, str]] = set()
+    converter: Converter | None = None
     for rule_cls in settings.rules:
         if not rule_cls.applies_to(settings.target_version):
             continue
@@ -211,6 +226,13 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
             if key in seen:
                 continue
             seen.add(key)
+            fix = None
+            if finding.fix is not None:
+                if converter is None:
+                    converter = Converter(
+                        locator.module, locator.source, file.anchors, locator.statement_lines
+                    )
+                fix = converter.convert(finding.fix, finding.node)
             result.diagnostics.append(
                 Diagnostic(
                     path=file.path,
@@ -222,7 +244,7 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
                     name=rule_cls.name,
                     severity=rule_cls.severity,
                     message=finding.message,
-                    fix=finding.fix,
+                    fix=fix,
                 )
             )
     result.diagnostics.sort(key=Diagnostic.sort_key)

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from kerascheck.model.values import UNKNOWN, CallValue, Ref
+from kerascheck.model.values import CallValue, Ref, argument
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -42,12 +42,18 @@ class Layer:
     raw: str
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
-    node: cst.CSTNode | SourceLocation
+    # Where to report it: the call that made it, the `call` method of a subclassed model (for
+    # its input), a live layer's source location, or the expression an unknown layer stands
+    # for (`x * 2`, see UNKNOWN_LAYER).
+    node: cst.Call | cst.BaseExpression | cst.FunctionDef | SourceLocation
     # How many times the statement that made it runs: 1, a known count, or None (unknown).
     repeat: int | None = 1
     var: str | None = None
     # The partial() factory the layer came from, when it did: fixes go there.
     factory: cst.Call | None = None
+    # The call that made the layer (the same object as `node`), where fixes edit it; None for
+    # a layer read at run time or a model's input.
+    call: cst.Call | None = None
     kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
     star_kwargs: bool = False
     star_args: bool = False
@@ -67,13 +73,15 @@ class Layer:
 
     def arg(self, name: str, position: int | None = None, default: Any = None) -> Any:
         """The argument by keyword or position; `default` when absent, UNKNOWN when unknowable."""
-        if name in self.kwargs:
-            return self.kwargs[name]
-        if position is not None and position < len(self.args):
-            return self.args[position]
-        if self.star_kwargs or (position is not None and self.star_args):
-            return UNKNOWN
-        return default
+        return argument(
+            self.args,
+            self.kwargs,
+            name,
+            position,
+            default,
+            star_args=self.star_args,
+            star_kwargs=self.star_kwargs,
+        )
 
 
 @dataclass(eq=False)
@@ -217,6 +225,21 @@ class AttributeRef:
     guarded: bool = False
 
 
+@dataclass(frozen=True)
+class TopImport:
+    """An import statement at the top level of the file (not inside `if`/`try`), as data."""
+
+    # Index of the top-level statement.
+    statement: int
+    # The modules named: `import a.b, c` names a.b and c; `from a.b import x` names a.b
+    # (a relative import's module without its dots; `from . import x` names none).
+    modules: tuple[str, ...]
+    # Local name -> the full dotted name it is bound to, as names.ImportTable reads it.
+    bindings: tuple[tuple[str, str], ...]
+    # Keras modules imported with `*`.
+    star_modules: tuple[str, ...] = ()
+
+
 @dataclass(eq=False)
 class FileModel:
     """All one pass learned about a file: models, seeds, calls and names."""
@@ -239,6 +262,10 @@ class FileModel:
     trains: bool = False
     # id(node) -> index of the top-level statement holding it, for cheap positions.
     anchors: dict[int, int] = field(default_factory=dict)
+    # The top-level import statements, in order.
+    top_imports: list[TopImport] = field(default_factory=list)
+    # Names of the methods the file's own classes define (classes at any depth).
+    class_methods: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)

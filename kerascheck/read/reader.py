@@ -25,6 +25,7 @@ from kerascheck.model.description import (
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
 from kerascheck.read.data_flow import trace_data
+from kerascheck.read.module_facts import class_methods, top_imports
 from kerascheck.read.names import ImportTable, canonical, dotted_name, is_keras
 from kerascheck.read.shapes import infer_shapes
 
@@ -93,6 +94,8 @@ def read_module(module: cst.Module, path: str) -> FileModel:
     # Separate passes over what the walk found: shapes through the models, facts of the data.
     infer_shapes(reader.file)
     trace_data(reader.file)
+    reader.file.top_imports = top_imports(module)
+    reader.file.class_methods = class_methods(module)
     return reader.file
 
 
@@ -726,7 +729,7 @@ class _Reader:
         # A custom layer or function applied to tensors (`MyBlock(8)(x)`, `helper(x)`).
         return self.opaque(node, [*args, *kwargs.values()]) or UNKNOWN
 
-    def opaque(self, node: cst.CSTNode, inputs: list[Any]) -> Tensor | None:
+    def opaque(self, node: cst.BaseExpression, inputs: list[Any]) -> Tensor | None:
         """A stand-in layer for an operation on tensors the reader cannot see into, so that
         what is upstream stays in the graph; None when no input is a tensor."""
         sources = [item for item in _flat_items(inputs) if isinstance(item, Tensor)]
@@ -821,6 +824,7 @@ class _Reader:
             args=args,
             kwargs=kwargs,
             node=node,
+            call=node,
             repeat=self.repeat,
             factory=factory,
             kwarg_nodes=arg_nodes,

@@ -1,17 +1,22 @@
-"""Check many files in worker processes; small runs stay in this process."""
+"""Check (or fix) many files in worker processes; small runs stay in this process."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from kerascheck.api import check_file
-from kerascheck.model.results import Diagnostic, FileResult, Fix
+from kerascheck.model.results import FileResult
 from kerascheck.model.settings import Settings
+from kerascheck.run.file_check import check_file
 
 # Below this many files, starting workers costs more than it saves.
 MIN_FILES_FOR_POOL = 8
+
+Job = TypeVar("Job")
+Out = TypeVar("Out")
 
 
 def default_jobs() -> int:
@@ -21,19 +26,9 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def portable(d: Diagnostic) -> Diagnostic:
-    """Without fix edits: they are syntax nodes of the worker's tree, meaningless here."""
-    if d.fix is None or not d.fix.edits:
-        return d
-    fix = Fix(d.fix.applicability, d.fix.description, (), d.fix.imports)
-    return dataclasses.replace(d, fix=fix)
-
-
 def exit_with_parent(parent: int) -> None:
     """In a worker: stop when the parent is gone (killed), instead of waiting forever for
     work that will never come. A write in progress is atomic, so stopping is safe."""
-    import threading
-    import time
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -43,20 +38,13 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _check_one(job: tuple[str, Settings]) -> FileResult:
-    result = check_file(*job)
-    result.diagnostics = [portable(d) for d in result.diagnostics]
-    result.suppressed = [portable(d) for d in result.suppressed]
-    return result
-
-
-def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
-    """Results in the order of `jobs`, from `workers` processes when it pays off."""
+def map_jobs(work: Callable[[Job], Out], jobs: Sequence[Job], workers: int) -> list[Out]:
+    """`work` on every job, results in the order of `jobs`, from `workers` processes when it
+    pays off. `work` and its results travel between processes: plain data only."""
     workers = min(workers, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
-        # Portable here too: an edit's node keeps its file's whole tree alive, so memory
-        # would grow with the number of files instead of with the largest one.
-        return [_check_one(job) for job in jobs]
+        return [work(job) for job in jobs]
+    # Imported here to keep start-up fast: a run of a few files never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -65,7 +53,17 @@ def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[File
         with ProcessPoolExecutor(
             max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            return list(pool.map(_check_one, jobs, chunksize=chunk))
+            return list(pool.map(work, jobs, chunksize=chunk))
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the run here rather than fail it.
-        return [_check_one(job) for job in jobs]
+        # Fixing is idempotent, so files a dead worker already fixed are fixed again as no-ops.
+        return [work(job) for job in jobs]
+
+
+def _check_one(job: tuple[str, Settings]) -> FileResult:
+    return check_file(*job)
+
+
+def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
+    """Results in the order of `jobs`, from `workers` processes when it pays off."""
+    return map_jobs(_check_one, jobs, workers)

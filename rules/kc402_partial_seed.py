@@ -193,10 +193,11 @@ class PartialSeed(Rule):
             return
         given = " and ".join(sorted(k.value for k in kinds))
         names = " and ".join(_GENERATORS[k] for k in missing)
-        reason = f"seeding only {given} leaves {names} unseeded, so runs still differ"
         if SeedKind.PYTHON in missing and keras3:
-            # The claim holds for Keras 3 only: Keras 2's initializers draw from the backend.
-            reason += " (Keras 3 initializers draw their seed from Python's `random`)"
+            # Keras 3 only: Keras 2's initializers draw from the backend's generator.
+            reason = f"seeding only {given} leaves {names} unseeded, which Keras 3 initializers use"
+        else:
+            reason = f"seeding only {given} leaves {names} unseeded, so runs still differ"
         # Replacing one call fixes the file only when no other call of its kind is left: with
         # a re-seed per cell, the others would stay partial while the finding vanished.
         alike = [s for s in seeds if s.kind == seeds[0].kind]

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
+
 KERAS2 = "keras2"
 KERAS3 = "keras3"
 TARGET_VERSIONS = (KERAS2, KERAS3)
@@ -155,10 +157,10 @@ def _judge_all(requirements: Iterable[str]) -> tuple[str, str] | None:
 
 
 def _read(path: str) -> str:
+    # Regular files only, capped: a FIFO named pyproject.toml must not stop the run.
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
+        return read_source(path).decode("utf-8", errors="replace")
+    except (OSError, SourceUnreadable):
         return ""
 
 
@@ -276,9 +278,8 @@ def _legacy_code(root: str) -> str | None:
                 return None
             path = os.path.join(folder, name)
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read(1_000_000)
-            except OSError:
+                data = read_source(path)
+            except (OSError, SourceUnreadable):
                 continue
             if _LEGACY_CODE.search(data):
                 return path

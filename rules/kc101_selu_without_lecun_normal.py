@@ -10,6 +10,7 @@ from kerascheck.model.results import Applicability, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 from kerascheck.model.values import is_unknown
 
+from ._lib import graph
 from ._lib.edits import set_keyword
 
 
@@ -30,14 +31,38 @@ def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
             yield layer
 
 
+def _lone_hidden_selu(ctx: RuleContext) -> set[int]:
+    """id() of SELU layers in no stack of SELU layers that feed other layers.
+
+    A SELU hidden layer with no SELU layer before or after it (one per branch of a
+    wide-and-deep model, one before a linear output) is no self-normalising stack: its
+    initialisation is not what keeps the activations normalised.
+    """
+    lone: set[int] = set()
+    for model in ctx.file.models:
+        selu = graph.selu_indices(model)
+        for i in selu:
+            if model.layers[i].repeat != 1 or not model.successors(i):
+                continue
+            if not (graph.ancestors(model, i) | graph.descendants(model, i)) & selu:
+                lone.add(id(model.layers[i]))
+    return lone
+
+
+def _wrong_init(layer: Layer) -> bool:
+    init = facts.kernel_initializer(layer)
+    # LeCun uniform has the same 1/fan_in variance that self-normalisation needs.
+    return not is_unknown(init) and init not in ("lecun_normal", "lecun_uniform")
+
+
 class SeluWithoutLecunNormal(Rule):
     """A layer with SELU activation whose `kernel_initializer` is not LeCun normal.
 
     ## What it does
     Reports Dense and convolution layers activated by SELU (`activation="selu"`,
     `keras.activations.selu`, `tf.nn.selu`, or a following `Activation("selu")` layer)
-    whose kernel initializer is anything but `lecun_normal`, including Keras's default
-    `glorot_uniform`.
+    whose kernel initializer is anything but LeCun's (`lecun_normal`, or `lecun_uniform`
+    with the same variance), including Keras's default `glorot_uniform`.
 
     ## Why is this bad?
     SELU keeps activations near mean 0 and variance 1 from layer to layer only when the
@@ -71,6 +96,28 @@ class SeluWithoutLecunNormal(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: one SELU layer per branch, merged into a linear output: no SELU stack.
+        """
+        import keras
+        a, b = keras.Input(shape=(5,)), keras.Input(shape=(6,))
+        ha = keras.layers.Dense(30, activation="selu")(a)
+        hb = keras.layers.Dense(30, activation="selu")(b)
+        out = keras.layers.Dense(1)(keras.layers.Concatenate()([ha, hb]))
+        model = keras.Model([a, b], out)
+        """,
+        # Trap: one SELU layer before a linear output is no self-normalising network.
+        """
+        import keras
+        x = keras.Input(shape=(8,))
+        h = keras.layers.Dense(30, activation="selu")(x)
+        model = keras.Model(x, keras.layers.Dense(1)(h))
+        """,
+        # Trap: lecun_uniform has the 1/fan_in variance too.
+        """
+        import keras
+        hidden = keras.layers.Dense(64, activation="selu", kernel_initializer="lecun_uniform")
+        model = keras.Sequential([hidden, keras.layers.Dense(1)])
+        """,
         """
         import keras
         model = keras.Sequential([keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal")])
@@ -105,11 +152,13 @@ class SeluWithoutLecunNormal(Rule):
             """
             import keras
             model = keras.Sequential([keras.layers.Dense(10, activation="selu")])
+            model.add(keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal"))
             """,
             lines=(3,),
             fixed="""
             import keras
             model = keras.Sequential([keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal")])
+            model.add(keras.layers.Dense(10, activation="selu", kernel_initializer="lecun_normal"))
             """,
         ),
         Invalid(
@@ -128,6 +177,7 @@ class SeluWithoutLecunNormal(Rule):
             inputs = Input(shape=(8,))
             x = D(64)(inputs)
             x = Activation("selu")(x)
+            x = D(64, activation="selu", kernel_initializer="lecun_normal")(x)
             model = Model(inputs, x)
             """,
             lines=(5,),
@@ -144,16 +194,20 @@ class SeluWithoutLecunNormal(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for layer in selu_layers(ctx):
+        lone = _lone_hidden_selu(ctx)
+        bad = [layer for layer in selu_layers(ctx) if _wrong_init(layer) and id(layer) not in lone]
+        flagged = {id(layer) for layer in bad}
+        for layer in bad:
             init = facts.kernel_initializer(layer)
-            if is_unknown(init) or init == "lecun_normal":
-                continue
             given = (
                 "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
             )
             target = layer.factory or layer.call
             fix = None
-            if target is not None:
+            # The code that made this layer may make others too (a build function called
+            # with "relu" and "selu", a partial factory): edit it only if all of them need it.
+            shared = [o for o in ctx.file.layers if (o.factory or o.call) is target]
+            if target is not None and all(id(o) in flagged for o in shared):
                 fix = Fix(
                     Applicability.UNSAFE,
                     'set kernel_initializer="lecun_normal"',

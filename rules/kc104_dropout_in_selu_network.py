@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from kerascheck.engine.fix_imports import module_bindings
+from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import FileModel, Layer
 from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
@@ -41,6 +42,8 @@ def alpha_fix(file: FileModel, layer: Layer, reported: list[Layer]) -> Fix | Non
             return None
         spot = layer.factory.args[0].value
     elif layer.call is not None:
+        if not graph.every_use(file, layer.call, {id(other) for other in reported}):
+            return None  # the same call makes Dropout layers of networks that are no SELU
         spot = layer.call.func
     else:
         return None
@@ -105,6 +108,20 @@ class DropoutInSeluNetwork(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: SELU with BatchNormalization is normalised by BN, not by SELU; plain
+        # Dropout is what such a network uses.
+        """
+        import keras
+        from keras import layers
+        model = keras.Sequential([
+            keras.Input(shape=(32,)),
+            layers.Dense(64, activation="selu", kernel_initializer="lecun_normal"),
+            layers.BatchNormalization(),
+            layers.Dropout(0.3),
+            layers.Dense(64, activation="selu", kernel_initializer="lecun_normal"),
+            layers.Dense(1),
+        ])
+        """,
         """
         import keras
         model = keras.Sequential([
@@ -255,7 +272,11 @@ class DropoutInSeluNetwork(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         reported: list[Layer] = []
         for model in ctx.file.models:
-            if graph.is_selu_network(model):
+            # With BatchNormalization the network is normalised by BN, not meant to
+            # self-normalise: AlphaDropout buys nothing there (KC105 reports the BN).
+            if graph.is_selu_network(model) and not any(
+                facts.is_batchnorm(layer) for layer in model.layers
+            ):
                 reported += [
                     layer
                     for layer in model.layers

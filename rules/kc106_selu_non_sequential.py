@@ -5,10 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 from ._lib import graph
+
+# Merges that sum their inputs (a residual connection) rather than stacking them side by side.
+_SUMS = frozenset({"keras.layers.Add", "keras.layers.Average", "keras.layers.Subtract"})
+
+
+def residual(model: Model, index: int, before: set[int]) -> bool:
+    """An `Add` of a SELU layer's output and the output of a later SELU layer it feeds: a
+    residual connection around SELU layers, even at the end of the graph."""
+    if model.layers[index].cls not in _SUMS:
+        return False
+    return any(graph.descendants(model, i) & before for i in before)
 
 
 class SeluNonSequential(Rule):
@@ -85,6 +97,18 @@ class SeluNonSequential(Rule):
     INVALID = [
         Invalid(
             """
+            from tensorflow import keras
+            from tensorflow.keras import layers
+            inputs = keras.Input(shape=(16,))
+            a = layers.Dense(16, activation="selu", kernel_initializer="lecun_normal")(inputs)
+            b = layers.Dense(16, activation="selu", kernel_initializer="lecun_normal")(a)
+            out = layers.Add()([a, b])
+            model = keras.Model(inputs, out)
+            """,
+            lines=(7,),
+        ),
+        Invalid(
+            """
             import keras
             inputs = keras.Input(shape=(16,))
             x = keras.layers.Dense(64, activation="selu", kernel_initializer="lecun_normal")(inputs)
@@ -133,7 +157,10 @@ class SeluNonSequential(Rule):
             for index, layer in enumerate(model.layers):
                 if layer.cls not in facts.MERGE_LAYERS or not graph.built(layer):
                     continue
-                if graph.ancestors(model, index) & selu and graph.descendants(model, index) & selu:
+                before = graph.ancestors(model, index) & selu
+                if (before and graph.descendants(model, index) & selu) or residual(
+                    model, index, before
+                ):
                     yield self.finding(
                         layer.node,
                         f"`{layer.short}` joins SELU layers in a non-sequential graph; "

@@ -130,6 +130,19 @@ class BiasBeforeBatchnorm(Rule):
         """,
     ]
     INVALID = [
+        # A custom layer and a tensor operation downstream hide nothing upstream of them.
+        Invalid(
+            """
+            import keras
+            from keras import layers
+            inputs = keras.Input(shape=(32, 32, 3))
+            x = layers.Conv2D(16, 3)(inputs)
+            x = layers.BatchNormalization()(x)
+            x = SqueezeExcite(16)(x) * 0.5
+            model = keras.Model(inputs, layers.Dense(10, activation="softmax")(x))
+            """,
+            lines=(5,),
+        ),
         Invalid(
             """
             import keras
@@ -244,6 +257,8 @@ class BiasBeforeBatchnorm(Rule):
         call = layer.call
         if call is None:
             return None
+        if not graph.every_use(ctx.file, call, {id(other) for other in reported}):
+            return None  # a shared build function makes layers that keep their bias too
         target = call
         factory = layer.factory
         if factory is not None and not any(

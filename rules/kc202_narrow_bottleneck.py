@@ -17,6 +17,22 @@ MIN_CLASSES = 3
 DEFAULT_RATIO = 1.0
 
 
+def logits_output(model: Model, index: int) -> bool:
+    """A linear Dense output trained with a categorical loss `from_logits=True`: the logits
+    of a softmax classifier, whose softmax sits in the loss."""
+    layer = model.layers[index]
+    if not facts.is_dense(layer) or facts.own_activation(layer) != facts.LINEAR:
+        return False
+    if model.successors(index) or model.compile is None:
+        return False
+    losses = facts.per_output(model.compile.loss, model)
+    outputs = model.output_layers()
+    if losses is None or index not in outputs:
+        return False
+    name, from_logits = facts.normalize_loss(losses[outputs.index(index)])
+    return name in facts.CATEGORICAL_LOSSES and from_logits is True
+
+
 def classifier_head(model: Model, index: int) -> tuple[int, int] | None:
     """(index of the Dense layer, number of classes) for a softmax output of 3+ units."""
     layer = model.layers[index]
@@ -27,7 +43,7 @@ def classifier_head(model: Model, index: int) -> tuple[int, int] | None:
         if before is None or facts.own_activation(model.layers[before]) != facts.LINEAR:
             return None
         index, layer = before, model.layers[before]
-    elif facts.own_activation(layer) != "softmax":
+    elif facts.own_activation(layer) != "softmax" and not logits_output(model, index):
         return None
     classes = facts.units(layer) if facts.is_dense(layer) else None
     if not isinstance(classes, int) or classes < MIN_CLASSES:
@@ -69,7 +85,8 @@ class NarrowBottleneck(Rule):
 
     ## What it does
     In a classification model (an output `Dense(N, activation="softmax")` with N of 3 or
-    more), reports a hidden Dense layer with fewer than N units (times the `min-ratio`
+    more, or a linear `Dense(N)` whose logits go to a categorical loss with
+    `from_logits=True`), reports a hidden Dense layer with fewer than N units (times the `min-ratio`
     option, 1.0 by default) whose output reaches the classifier through Dense, Dropout,
     normalisation or activation layers only. This is the notes' `64 -> 4 -> 46` example.
     Autoencoders, regression heads and sigmoid outputs are not classifiers here; layers
@@ -115,6 +132,16 @@ class NarrowBottleneck(Rule):
     options = {"min-ratio": DEFAULT_RATIO}
 
     VALID = [
+        # Trap: a linear regression output of 100 values is no classifier.
+        """
+        import keras
+        model = keras.Sequential([
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(100),
+        ])
+        model.compile(loss="mse")
+        """,
         # Trap: the labels show 3 classes; a 4-unit layer is no bottleneck for them, however
         # wide the softmax was made.
         """
@@ -166,6 +193,20 @@ class NarrowBottleneck(Rule):
         """,
     ]
     INVALID = [
+        Invalid(
+            """
+            import keras
+            model = keras.Sequential([
+                keras.Input(shape=(784,)),
+                keras.layers.Dense(8, activation="relu"),
+                keras.layers.Dense(100),
+            ])
+            model.compile(
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            )
+            """,
+            lines=(5,),
+        ),
         Invalid(
             """
             import keras

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.knowledge import keras_facts as facts
-from kerascheck.model.description import Layer
+from kerascheck.model.description import UNKNOWN_LAYER, Layer, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
@@ -14,6 +14,43 @@ from ._lib import graph
 
 def linear_dense(layer: Layer) -> bool:
     return facts.is_dense(layer) and facts.own_activation(layer) == facts.LINEAR
+
+
+def wholly_linear(model: Model) -> bool:
+    """A model with no non-linearity among its layers is a linear model on purpose (Celsius to
+    Fahrenheit): no activation was forgotten. A layer the reader cannot see into counts as a
+    possible non-linearity unless nothing weighted comes after it (a printing layer at the
+    end)."""
+    if not model.layers or (not model.complete and model.kind == "sequential"):
+        return False
+    for index, layer in enumerate(model.layers):
+        if layer.cls == UNKNOWN_LAYER:
+            if any(facts.is_weighted(model.layers[j]) for j in graph.descendants(model, index)):
+                return False
+            continue
+        act = facts.own_activation(layer)
+        if (facts.is_weighted(layer) or facts.is_activation_layer(layer)) and act != facts.LINEAR:
+            return False
+        linear_kind = facts.is_dense(layer) or layer.short in ("Input", "Flatten", "Dropout")
+        if not linear_kind:
+            return False
+    return True
+
+
+def alone_in_loop(model: Model, index: int) -> bool:
+    """Whether a layer made in a loop feeds its own next copy: it is the only layer of the
+    loop's body the model shows, and the model shows what it feeds after the loop.
+
+    A loop body of `Dense -> BatchNormalization -> Activation`, a transformer block ending
+    in `Add`, a custom layer or a tensor operation after the Dense (which leaves it with no
+    known successor), or a build function called once per k-fold split all break the chain.
+    """
+    layer = model.layers[index]
+    nxt = graph.only_successor(model, index)
+    if nxt is None or model.layers[nxt].repeat == layer.repeat:
+        return False
+    before = model.predecessors(index)
+    return all(model.layers[i].repeat != layer.repeat for i in before)
 
 
 class StackedLinearLayers(Rule):
@@ -94,6 +131,59 @@ class StackedLinearLayers(Rule):
         outputs = tf.keras.layers.Dense(784, activation="sigmoid")(h)
         model = tf.keras.Model(inputs, outputs)
         """,
+        # Trap: a linear model fitting a linear target on purpose: nothing was forgotten.
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.layers.Dense(4, input_shape=[1]),
+            tf.keras.layers.Dense(4),
+            tf.keras.layers.Dense(1),
+        ])
+        model.compile(loss="mean_squared_error")
+        """,
+        # Trap: the loop body is Dense -> BatchNormalization -> Activation, not Dense alone.
+        """
+        import keras
+        from keras import layers
+        model = keras.Sequential([keras.Input(shape=(16,))])
+        for _ in range(3):
+            model.add(layers.Dense(64, use_bias=False))
+            model.add(layers.BatchNormalization())
+            model.add(layers.Activation("relu"))
+        model.add(layers.Dense(1))
+        """,
+        # Trap: a transformer feed-forward block built in a loop ends in Add/LayerNorm.
+        """
+        import keras
+        from keras import layers
+        x = inputs = keras.Input(shape=(10, 32))
+        for _ in range(2):
+            h = layers.Dense(128, activation="relu")(x)
+            h = layers.Dense(32)(h)
+            x = layers.LayerNormalization()(layers.Add()([x, h]))
+        model = keras.Model(inputs, layers.Dense(1)(x))
+        """,
+        # Trap: a build function called once per k-fold split builds five models, not one
+        # stack of five Dense(1) layers.
+        """
+        import keras
+        def build_model():
+            model = keras.Sequential([keras.layers.Dense(64, activation="relu")])
+            model.add(keras.layers.Dense(1))
+            return model
+        for fold in range(5):
+            model = build_model()
+            model.compile(loss="mse")
+        """,
+        # Trap: a custom layer (it may apply an activation) follows the Dense in the loop.
+        """
+        import keras
+        x = inputs = keras.Input(shape=(8,))
+        for _ in range(3):
+            x = keras.layers.Dense(8)(x)
+            x = MyGelu()(x)
+        model = keras.Model(inputs, x)
+        """,
         # Trap: unknown widths, and a loop that may run once.
         """
         from keras.layers import Dense
@@ -134,7 +224,7 @@ class StackedLinearLayers(Rule):
             model = Sequential()
             model.add(Dense(4, input_dim=2))
             model.add(Dense(8))
-            model.add(Dense(1))
+            model.add(Dense(1, activation="sigmoid"))
             """,
             lines=(5, 6),
         ),
@@ -155,14 +245,14 @@ class StackedLinearLayers(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model, index, layer in graph.model_layers(ctx.file):
-            if not linear_dense(layer):
+            if not linear_dense(layer) or wholly_linear(model):
                 continue
             width = facts.units(layer)
             if not isinstance(width, int):
                 continue
             nxt = graph.only_successor(model, index)
             following = model.layers[nxt] if nxt is not None else None
-            if isinstance(layer.repeat, int) and layer.repeat >= 2:
+            if isinstance(layer.repeat, int) and layer.repeat >= 2 and alone_in_loop(model, index):
                 following = layer
             if following is None or not facts.is_dense(following):
                 continue

@@ -10,6 +10,7 @@ from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import Layer
 from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import is_unknown
 
 from ._lib import graph
 from ._lib.edits import set_keyword
@@ -114,6 +115,16 @@ class SoftmaxOnSingleUnit(Rule):
     INVALID = [
         Invalid(
             """
+            from keras.models import Sequential
+            from keras.layers.core import Dense, Activation
+            model = Sequential()
+            model.add(Dense(1, activation="relu", input_dim=4))
+            model.add(Activation("softmax"))
+            """,
+            lines=(6,),
+        ),
+        Invalid(
+            """
             import keras
             model = keras.Sequential([
                 keras.layers.Dense(64, activation="relu"),
@@ -188,22 +199,34 @@ class SoftmaxOnSingleUnit(Rule):
             "softmax over a single unit always outputs 1.0 and cannot learn; use "
             f'activation="{SIGMOID}" for one probability'
         )
+        flagged = list(self.flagged(ctx))
+        ids = {id(layer) for layer in flagged}
+        for layer in flagged:
+            # A shared build function may make softmax layers of other widths from this call.
+            fix = sigmoid_fix(layer) if graph.every_use(ctx.file, layer.node, ids) else None
+            yield self.finding(layer.node, message, fix)
+
+    @staticmethod
+    def flagged(ctx: RuleContext) -> Iterator[Layer]:
+        """The layers applying a softmax over one unit."""
         for model, index, layer in graph.model_layers(ctx.file):
             if not single_unit(layer):
                 continue
             act = facts.own_activation(layer)
             if act == "softmax":
-                yield self.finding(layer.node, message, sigmoid_fix(layer))
-            elif act == facts.LINEAR:
-                after = facts.activation_layer_after(model, index)
-                if after is None or not graph.runs_with(layer, model.layers[after]):
+                yield layer
+            elif not is_unknown(act):
+                # `Dense(1)` or `Dense(1, activation="relu")`, then `Activation("softmax")`:
+                # a softmax over the one unit whatever came before it.
+                after = graph.only_successor(model, index)
+                if after is None or not facts.is_activation_layer(model.layers[after]):
                     continue
                 act_layer = model.layers[after]
                 if facts.own_activation(act_layer) != "softmax":
                     continue
                 if act_layer.cls == "keras.layers.Softmax" and act_layer.arg("axis", 0, -1) != -1:
                     continue
-                yield self.finding(act_layer.node, message, sigmoid_fix(act_layer))
+                yield act_layer
         for layer in graph.loose_layers(ctx.file):
             if single_unit(layer) and facts.own_activation(layer) == "softmax":
-                yield self.finding(layer.node, message, sigmoid_fix(layer))
+                yield layer

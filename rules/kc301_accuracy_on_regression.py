@@ -42,14 +42,21 @@ class AccuracyOnRegression(Rule):
     Reports `compile(...)` calls that ask for an accuracy metric (`"accuracy"`, `"acc"`,
     `keras.metrics.Accuracy`, `CategoricalAccuracy`, `binary_accuracy`, ...) while the loss
     is a regression loss (`"mse"`, `"mean_squared_error"`, `"mae"`, `"huber"`, `"msle"`,
-    `keras.losses.MeanSquaredError()`, ...). For a model with several outputs the check is
-    made per output, pairing a list or dict of losses with the metrics of the same output.
+    `keras.losses.MeanSquaredError()`, ...) and the metric means nothing on that output, as
+    Keras resolves it: `keras.metrics.Accuracy` anywhere, and `"accuracy"` or binary
+    accuracy on a one-unit output with no sigmoid. For a model with several outputs the
+    check is made per output, pairing a list or dict of losses with the metrics of the same
+    output. A sigmoid or softmax output is a classifier whatever its loss, and on a wider
+    output Keras computes categorical accuracy, which is right for one-hot targets: neither
+    is reported.
 
     ## Why is this bad?
-    Accuracy counts predictions that equal the target exactly. A regression output is a
-    continuous number, so accuracy stays near zero whatever the model learns, and the
-    training log shows a figure that means nothing (the notes say so too: accuracy has no
-    meaning for regression). Track an error measure instead.
+    `keras.metrics.Accuracy` counts predictions that equal the target exactly, which a
+    continuous prediction almost never does. The string `"accuracy"` is resolved from the
+    output: on a one-unit output Keras uses binary accuracy (is the prediction on the same
+    side of 0.5 as the target), which for a continuous target means nothing. Either way the
+    training log shows a figure that says nothing about the model (the notes say so too:
+    accuracy has no meaning for regression). Track an error measure instead.
 
     ## Example
     ```python
@@ -66,6 +73,10 @@ class AccuracyOnRegression(Rule):
     """
 
     code = "KC301"
+    # Off by default: with a linear one-unit output and MSE, 0/1 targets (a linear
+    # classifier, an LSGAN discriminator) make binary accuracy meaningful, and only the data
+    # tells; on real code too many findings were of that kind.
+    default_enabled = False
     name = "accuracy-on-regression"
     summary = "Accuracy metric compiled with a regression loss."
     severity = Severity.WARNING
@@ -102,6 +113,25 @@ class AccuracyOnRegression(Rule):
             loss={"price": "mse", "kind": "sparse_categorical_crossentropy"},
             metrics={"price": ["mae"], "kind": ["accuracy"]},
         )
+        """,
+        # Trap: a sigmoid output is a classifier: Keras resolves "accuracy" to binary
+        # accuracy, which is meaningful with MSE too.
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(loss="mean_squared_error", metrics=["accuracy"])
+        """,
+        # Trap: a ten-unit output trained with MSE on one-hot targets: categorical accuracy.
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(64), keras.layers.Dense(10)])
+        model.compile(loss="mse", metrics=["accuracy"])
+        """,
+        # Trap: a model kerascheck cannot see: "accuracy" may be resolved to anything.
+        """
+        import keras
+        model = keras.models.load_model("m.keras")
+        model.compile(loss="mse", metrics=["accuracy"])
         """,
         # Trap: an unknown loss is never guessed to be a regression loss.
         """
@@ -165,30 +195,89 @@ class AccuracyOnRegression(Rule):
             return  # one-hot or 0/1 targets: a classifier trained with mse, accuracy is right
         for key, position in (("metrics", 3), ("weighted_metrics", 99)):
             metrics = compile_.metrics if key == "metrics" else compile_.kwargs.get(key)
-            found = accuracies(metrics)
-            if not found:
+            if not accuracies(metrics):
                 continue
             node = argument_node(compile_.node, key, position)
-            losses = facts.flatten(compile_.loss)
-            if losses and all(is_regression(loss) for loss in losses):
-                loss = describe(losses[0])
-                yield self.finding(node, self.message(found[0], loss))
-                continue
-            if model is None:
-                continue
-            per_loss = facts.per_output(compile_.loss, model)
-            per_metrics = facts.per_output(metrics, model, metrics=True)
-            if per_loss is None or per_metrics is None:
-                continue
-            for loss, output_metrics in zip(per_loss, per_metrics, strict=True):
-                output_found = accuracies(output_metrics)
-                if output_found and is_regression(loss):
-                    yield self.finding(node, self.message(output_found[0], describe(loss)))
+            pairs = self.pairs(compile_.loss, metrics, model)
+            for loss, output_metrics, output in pairs:
+                if not is_regression(loss):
+                    continue
+                for metric in accuracies(output_metrics):
+                    reason = meaningless(metric, model, output)
+                    if reason is not None:
+                        yield self.finding(node, self.message(metric, describe(loss), reason))
+                        break
+                else:
+                    continue
+                break
 
     @staticmethod
-    def message(metric: Any, loss: str) -> str:
+    def pairs(loss: Any, metrics: Any, model: Model | None) -> list[tuple[Any, Any, int | None]]:
+        """(loss, metrics, output index) per output; one unpaired entry when unknown."""
+        if model is not None:
+            per_loss = facts.per_output(loss, model)
+            per_metrics = facts.per_output(metrics, model, metrics=True)
+            if per_loss is not None and per_metrics is not None:
+                outputs = model.output_layers()
+                return list(zip(per_loss, per_metrics, outputs, strict=True))
+        losses = facts.flatten(loss)
+        if losses and all(is_regression(item) for item in losses):
+            return [(losses[0], metrics, None)]
+        return []
+
+    @staticmethod
+    def message(metric: Any, loss: str, reason: str) -> str:
         return (
             f"accuracy metric {describe(metric)} on an output trained with the regression loss "
-            f"{loss}: accuracy counts exact matches of continuous predictions and means "
-            'nothing here; track "mae" or keras.metrics.RootMeanSquaredError() instead'
+            f"{loss}: {reason}; track "
+            '"mae" or keras.metrics.RootMeanSquaredError() instead'
         )
+
+
+# Output activations that make an output a classifier whatever the loss.
+_PROBABILITIES = frozenset({"sigmoid", "softmax", "hard_sigmoid"})
+
+
+def _exact_match(metric: Any) -> bool:
+    """`keras.metrics.Accuracy` (or `keras.metrics.accuracy`): equality of values, no rounding."""
+    if isinstance(metric, Ref | CallValue):
+        name = metric.name if isinstance(metric, Ref) else metric.callee
+        return name in ("keras.metrics.Accuracy", "keras.metrics.accuracy")
+    return False
+
+
+def _binary(metric: Any) -> bool:
+    if isinstance(metric, str):
+        return metric.lower() in ("binary_accuracy",)
+    if isinstance(metric, Ref | CallValue):
+        name = metric.name if isinstance(metric, Ref) else metric.callee
+        return name.rsplit(".", 1)[-1].lower() == "binaryaccuracy" or name.endswith(
+            ".binary_accuracy"
+        )
+    return False
+
+
+def meaningless(metric: Any, model: Model | None, output: int | None) -> str | None:
+    """Why the metric means nothing on this output, following Keras's own resolution; None
+    when it may mean something (a classifier output, one-hot targets) or cannot be known."""
+    if _exact_match(metric):
+        return (
+            "keras.metrics.Accuracy counts predictions equal to the target, which a continuous "
+            "prediction almost never is"
+        )
+    if model is None or output is None:
+        return None
+    act = facts.activation_after(model, output)
+    if facts.is_activation_layer(model.layers[output]):
+        act = facts.own_activation(model.layers[output])
+    if not isinstance(act, str) or act in _PROBABILITIES:
+        return None  # a sigmoid/softmax output is a classifier: its accuracy is meaningful
+    width = facts.output_units(model, output)
+    resolved = isinstance(metric, str) and metric.lower() in ("accuracy", "acc")
+    if width == 1 and (resolved or _binary(metric)):
+        # Keras resolves "accuracy" on a one-unit output to binary_accuracy.
+        return (
+            "on this one-unit output Keras computes binary accuracy, the share of predictions "
+            "on the same side of 0.5 as the target, which means nothing for continuous targets"
+        )
+    return None

@@ -6,11 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from kerascheck.knowledge import keras_facts as facts
-from kerascheck.model.description import Model
+from kerascheck.model.description import Compile, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 from ._lib.arguments import argument_node
+
+
+def _effective(model: Model) -> list[Compile]:
+    """The compiles that training uses: one replaced by another before any fit is not."""
+    fits = sorted(f.seq for f in model.fits)
+    out = []
+    for i, compile_ in enumerate(model.compiles):
+        nxt = model.compiles[i + 1].seq if i + 1 < len(model.compiles) else None
+        if nxt is None or any(compile_.seq < seq < nxt for seq in fits):
+            out.append(compile_)
+    return out
 
 
 def output_label(model: Model, index: int, count: int) -> str:
@@ -32,7 +43,9 @@ def mismatch(name: Any, from_logits: Any, activation: Any, units: Any, dense: bo
         )
     if from_logits is not False:
         return None
-    wide = isinstance(units, int) and units > 1
+    # Two softmax units scored by binary crossentropy on one-hot labels is exactly
+    # categorical crossentropy: the two terms are equal. From three units on they differ.
+    wide = isinstance(units, int) and units > 2
     if name in facts.BINARY_LOSSES and activation == "softmax" and wide:
         return (
             f"is a softmax over {units} units (they compete and sum to 1) but {name} scores "
@@ -154,6 +167,13 @@ class LossActivationMismatch(Rule):
         model.compile(loss="binary_crossentropy" if multi_label else "categorical_crossentropy")
         model.compile(loss="binary_crossentropy")
         """,
+        # Trap: two softmax units under binary crossentropy on one-hot labels compute
+        # exactly categorical crossentropy.
+        """
+        import keras
+        model = keras.Sequential([keras.layers.Dense(2, activation="softmax")])
+        model.compile(loss="binary_crossentropy", metrics=["accuracy"])
+        """,
         # Trap: a sigmoid with one unit and binary crossentropy is right; an unknown
         # activation or loss is never guessed.
         """
@@ -165,6 +185,33 @@ class LossActivationMismatch(Rule):
         """,
     ]
     INVALID = [
+        Invalid(
+            """
+            import keras
+            class Tagger(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = keras.layers.Dense(32, activation="relu")
+                    self.out = keras.layers.Dense(5, activation="sigmoid")
+                def call(self, x):
+                    return self.out(self.hidden(x))
+            tagger = Tagger()
+            tagger.compile(loss="categorical_crossentropy", optimizer="adam")
+            """,
+            lines=(11,),
+        ),
+        Invalid(
+            """
+            from tensorflow.keras import layers, models
+            tagger = models.Sequential([
+                layers.Input(shape=(20, 8)),
+                layers.LSTM(32, return_sequences=True),
+                layers.TimeDistributed(layers.Dense(3, activation="sigmoid")),
+            ])
+            tagger.compile(loss="categorical_crossentropy", optimizer="adam")
+            """,
+            lines=(8,),
+        ),
         Invalid(
             """
             import keras
@@ -220,7 +267,7 @@ class LossActivationMismatch(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.file.models:
             outputs = model.output_layers()
-            for compile_ in model.compiles:
+            for compile_ in _effective(model):
                 losses = facts.per_output(compile_.loss, model)
                 if losses is None:
                     continue
@@ -239,7 +286,7 @@ class LossActivationMismatch(Rule):
                         from_logits,
                         facts.activation_after(model, index),
                         facts.output_units(model, index),
-                        facts.is_dense(layer),
+                        facts.is_dense(facts.unwrapped(layer)),
                     )
                     if reason is not None:
                         label = output_label(model, index, len(outputs))

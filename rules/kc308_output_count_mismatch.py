@@ -16,7 +16,7 @@ from ._lib.arguments import argument_node
 def consequence(key: str, length: int, count: int) -> str:
     """What Keras 3.15 does with the mismatch (measured)."""
     if key == "metrics":
-        return "fit fails with a tuple arity mismatch"
+        return "on Keras 3 fit fails with a tuple arity mismatch"
     if key == "loss" and length < count:
         return "the outputs without a loss get no gradient and are never trained"
     if key == "loss":
@@ -29,7 +29,8 @@ class OutputCountMismatch(Rule):
 
     ## What it does
     Reports `compile(loss=[...])`, `loss_weights=[...]` and, for models with several
-    outputs, `metrics=[...]`, when the list has a different length than the model has
+    outputs, `metrics=[...]` (when the target is Keras 3: Keras 2 gives a one-entry list
+    to every output), when the list has a different length than the model has
     outputs. A Sequential model has one output; a functional model has as many as its
     `outputs`. A one-output model may list any number of metrics, and dicts are not
     counted.
@@ -132,14 +133,15 @@ class OutputCountMismatch(Rule):
             if count is None:
                 continue
             for compile_ in model.compiles:
-                yield from self.check_compile(compile_, count)
+                yield from self.check_compile(compile_, count, ctx.target_version)
 
-    def check_compile(self, compile_: Compile, count: int) -> Iterator[Finding]:
+    def check_compile(self, compile_: Compile, count: int, target: str) -> Iterator[Finding]:
         arguments: list[tuple[str, int, Any]] = [
             ("loss", 1, compile_.loss),
             ("loss_weights", 2, compile_.loss_weights),
         ]
-        if count > 1:
+        # Keras 2 gives a one-entry metrics list to every output; Keras 3 pairs by position.
+        if count > 1 and target == "keras3":
             arguments.append(("metrics", 3, compile_.metrics))
         for key, position, value in arguments:
             length = facts.known_length(value)

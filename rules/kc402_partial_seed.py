@@ -174,14 +174,18 @@ class PartialSeed(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         file = ctx.file
-        seeds = seeding.generator_seeds(file)
+        seeds = seeding.training_seeds(file)
         if not seeds or not (file.trains or file.layers or file.models):
             return
-        kinds = {s.kind for s in seeds}
+        # Every seed call seeds its generator, also one made for a data shuffle.
+        kinds = {s.kind for s in seeding.generator_seeds(file)}
         if SeedKind.KERAS in kinds or seeding.unknown_seeding(file):
             return
-        needed = {SeedKind.PYTHON, SeedKind.NUMPY}
         backend = backend_kind(file)
+        keras3 = ctx.target_version == "keras3"
+        # Keras 2 initializers, dropout and shuffling draw from the backend's generator;
+        # there NumPy's and Python's matter only where the file itself draws from them.
+        needed = {SeedKind.PYTHON, SeedKind.NUMPY} if keras3 else seeding.drawn_generators(file)
         if backend is not None and not (kinds & {SeedKind.TENSORFLOW, SeedKind.TORCH}):
             needed.add(backend)
         missing = sorted(needed - kinds, key=lambda k: k.value)
@@ -189,10 +193,18 @@ class PartialSeed(Rule):
             return
         given = " and ".join(sorted(k.value for k in kinds))
         names = " and ".join(_GENERATORS[k] for k in missing)
-        # The why (Keras 3 initializers draw their seed from Python's `random`) is in the docs.
+        if SeedKind.PYTHON in missing and keras3:
+            # Keras 3 only: Keras 2's initializers draw from the backend's generator.
+            reason = f"seeding only {given} leaves {names} unseeded, which Keras 3 initializers use"
+        else:
+            reason = f"seeding only {given} leaves {names} unseeded, so runs still differ"
+        # Replacing one call fixes the file only when no other call of its kind is left: with
+        # a re-seed per cell, the others would stay partial while the finding vanished.
+        alike = [s for s in seeds if s.kind == seeds[0].kind]
+        fix = replace_fix(file, seeds[0]) if len(alike) == 1 else None
         yield self.finding(
             seeds[0].node,
-            f"seeding only {given} leaves {names} unseeded, so runs still differ; call "
-            "keras.utils.set_random_seed(n), which seeds Python, NumPy and the backend",
-            replace_fix(file, seeds[0]),
+            f"{reason}; call keras.utils.set_random_seed(n), which seeds Python, NumPy and the "
+            "backend",
+            fix,
         )

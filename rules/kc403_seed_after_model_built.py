@@ -41,8 +41,25 @@ def layer_before(file: FileModel, seed: SeedCall) -> Layer | None:
     start = file.first_build_seq
     if start is None or start > seed.seq:
         return None
-    early = [layer for layer in file.layers if start <= layer.seq < seed.seq and draws_seed(layer)]
+    used = _used_layers(file, seed)
+    early = [
+        layer
+        for layer in file.layers
+        if start <= layer.seq < seed.seq and draws_seed(layer) and id(layer) in used
+    ]
     return min(early, key=lambda layer: layer.seq, default=None)
+
+
+def _used_layers(file: FileModel, seed: SeedCall) -> set[int]:
+    """id() of layers whose weights the seed was meant for: placed in a model that is built,
+    compiled or trained after the seed. A layer made to show its config, or a model trained
+    before a notebook re-seeds for the next experiment, is not what the seed is for."""
+    used: set[int] = set()
+    for model in file.models:
+        later = [c.seq for c in model.compiles] + [f.seq for f in model.fits] + [model.seq]
+        if any(seq > seed.seq for seq in later):
+            used.update(id(layer) for layer in model.layers)
+    return used
 
 
 def shuffle_before(file: FileModel, seed: SeedCall, kinds: set[SeedKind]) -> CallSite | None:

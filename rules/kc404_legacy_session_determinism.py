@@ -30,6 +30,26 @@ _GRAPH_MODE = frozenset(
         "tensorflow.compat.v1.Graph",
         "tensorflow.compat.v1.placeholder",
         "tensorflow.compat.v1.global_variables_initializer",
+        "tensorflow.compat.v1.initialize_all_variables",
+        "tensorflow.compat.v1.get_variable",
+        "tensorflow.compat.v1.variable_scope",
+        "tensorflow.compat.v1.train.Saver",
+        # TF1's own spellings (gone from TF2): the program is a TF1 program.
+        "tensorflow.Session",
+        "tensorflow.InteractiveSession",
+        "tensorflow.ConfigProto",
+        "tensorflow.placeholder",
+        "tensorflow.global_variables_initializer",
+        "tensorflow.initialize_all_variables",
+        "tensorflow.local_variables_initializer",
+        "tensorflow.get_variable",
+        "tensorflow.variable_scope",
+        "tensorflow.train.Saver",
+        "tensorflow.train.GradientDescentOptimizer",
+        "tensorflow.train.AdamOptimizer",
+        "tensorflow.train.RMSPropOptimizer",
+        "tensorflow.train.MomentumOptimizer",
+        "tensorflow.contrib",
     }
 )
 
@@ -39,20 +59,38 @@ _INSTEAD = (
 )
 
 
-def problem(call: CallSite) -> str | None:
+def _thread_config(call: CallSite) -> bool:
+    return call.callee in _CONFIGS and any(key in call.kwargs for key in _THREAD_SETTINGS)
+
+
+def graph_program(calls: list[CallSite]) -> bool:
+    """The program builds and runs TF1 graphs (where a session is real)."""
+    for call in calls:
+        callee = call.callee or ""
+        if callee in _GRAPH_MODE or callee.startswith("tensorflow.contrib."):
+            return True
+        if call.method == "run" and getattr(call.receiver, "callee", None) in _SESSIONS:
+            return True
+    return False
+
+
+def problem(call: CallSite, target_version: str) -> str | None:
     if call.callee in _SESSIONS:
-        return f"{call.raw}() has no effect on TF2 eager / Keras 3 training, which never runs in it"
-    if call.callee in _CONFIGS and any(key in call.kwargs for key in _THREAD_SETTINGS):
+        return f"{call.raw}() has no effect on TF2 eager / Keras training, which never runs in it"
+    if _thread_config(call):
         return (
-            f"thread settings in {call.raw}() only reach a TF1 session, which Keras 3 does not "
-            "use; to limit threads call tf.config.threading.set_intra_op_parallelism_threads(1) "
+            f"thread settings in {call.raw}() only reach a TF1 session, which TF2 eager "
+            "training does not use; to limit threads call "
+            "tf.config.threading.set_intra_op_parallelism_threads(1) "
             "and set_inter_op_parallelism_threads(1)"
         )
     if call.callee in _SET_SESSION:
-        return (
-            f"{call.raw}() is gone in Keras 3 (calling it raises AttributeError), and in "
-            "Keras 2 it did not make eager training use the session"
-        )
+        if target_version == "keras3":
+            return (
+                f"{call.raw}() is gone in Keras 3 (calling it raises AttributeError), and in "
+                "Keras 2 it did not make eager training use the session"
+            )
+        return f"{call.raw}() does not make TF2 eager training use the session"
     return None
 
 
@@ -64,8 +102,9 @@ class LegacySessionDeterminism(Rule):
     `intra_op_parallelism_threads` / `inter_op_parallelism_threads`, and
     `tf.compat.v1.keras.backend.set_session(...)`: the reproducibility recipe of the notes
     (and of the old Keras FAQ). Files that build TF1 graphs (`disable_eager_execution()`,
-    `disable_v2_behavior()`, `tf.Graph()`, `placeholder`) are not reported: there the
-    session is real.
+    `disable_v2_behavior()`, `tf.Graph()`, `placeholder`, or TF1's own spellings such as
+    `tf.Session()` and `tf.global_variables_initializer()`) are not reported: there the
+    session is real. Nor is a session without the thread recipe (one made to cap GPU memory).
 
     ## Why is this bad?
     TF2 runs eagerly and Keras 3 never uses a TF1 session, so the session and its thread
@@ -127,6 +166,22 @@ class LegacySessionDeterminism(Rule):
             with tf.compat.v1.Session(graph=graph) as sess:
                 sess.run(x, feed_dict={x: [[1, 2, 3]]})
         """,
+        # Trap: a TF1 program, in TF1's own spellings, runs in its session.
+        """
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 3])
+        config = tf.ConfigProto(intra_op_parallelism_threads=1)
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+        """,
+        # Trap: a session made only to cap GPU memory is not the reproducibility recipe.
+        """
+        import tensorflow as tf
+        from tensorflow.compat.v1.keras.backend import set_session
+        config = tf.compat.v1.ConfigProto()
+        config.gpu_options.per_process_gpu_memory_fraction = 0.4
+        set_session(tf.compat.v1.Session(config=config))
+        """,
         # Trap: a ConfigProto for GPU memory growth is not about threads.
         """
         from tensorflow.compat.v1 import ConfigProto
@@ -153,26 +208,30 @@ class LegacySessionDeterminism(Rule):
             """
             from keras import backend as K
             import tensorflow.compat.v1 as tf1
-            K.set_session(tf1.Session())
+            conf = tf1.ConfigProto(intra_op_parallelism_threads=1)
+            K.set_session(tf1.Session(config=conf))
             """,
-            lines=(4,),
+            lines=(4, 5),
         ),
         Invalid(
             """
             from tensorflow.compat.v1.keras.backend import set_session
-            from tensorflow.compat.v1 import Session
-            with Session() as sess:
+            from tensorflow.compat.v1 import ConfigProto, Session
+            config = ConfigProto(inter_op_parallelism_threads=1)
+            with Session(config=config) as sess:
                 set_session(sess)
             """,
-            lines=(4, 5),
+            lines=(4, 5, 6),
         ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         calls = ctx.file.calls
-        if any(call.callee in _GRAPH_MODE for call in calls):
+        # Only the reproducibility recipe (a thread-limited ConfigProto) is reported: a session
+        # made to cap GPU memory, or one a TF1 graph program runs, is what its author meant.
+        if graph_program(calls) or not any(_thread_config(call) for call in calls):
             return
         for call in calls:
-            reason = problem(call)
+            reason = problem(call, ctx.target_version)
             if reason is not None:
                 yield self.finding(call.node, f"{reason}; {_INSTEAD}")

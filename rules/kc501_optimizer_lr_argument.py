@@ -44,6 +44,8 @@ class OptimizerLrArgument(Rule):
     """
 
     code = "KC501"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "optimizer-lr-argument"
     summary = "`lr=` on a Keras optimizer; Keras 3 only accepts `learning_rate=`."
     severity = Severity.ERROR

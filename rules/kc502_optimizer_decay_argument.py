@@ -46,6 +46,8 @@ class OptimizerDecayArgument(Rule):
     """
 
     code = "KC502"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "optimizer-decay-argument"
     summary = "`decay=` on a Keras optimizer; Keras 3 ignores it, use a LearningRateSchedule."
     severity = Severity.WARNING

@@ -95,6 +95,8 @@ class RemovedModelMethod(Rule):
     """
 
     code = "KC503"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "removed-model-method"
     summary = "A Keras 2 model method Keras 3 removed (predict_classes, fit_generator, ...)."
     severity = Severity.ERROR

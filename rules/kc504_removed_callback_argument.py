@@ -58,12 +58,23 @@ class RemovedCallbackArgument(Rule):
     """
 
     code = "KC504"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "removed-callback-argument"
     summary = "A callback or fit argument Keras 3 removed (ModelCheckpoint period=, nb_epoch=)."
     severity = Severity.ERROR
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: a shim for Keras 1, guarded by a version test.
+        """
+        import keras
+        keras_2 = int(keras.__version__.split(".")[0]) > 1
+        if keras_2:
+            model.fit(x, y, epochs=10)
+        else:
+            model.fit(x, y, nb_epoch=10)
+        """,
         """
         import keras
         checkpoint = keras.callbacks.ModelCheckpoint("best.keras", save_freq="epoch")

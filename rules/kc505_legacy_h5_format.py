@@ -85,6 +85,11 @@ class LegacyH5Format(Rule):
     """
 
     code = "KC505"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
+    # Off by default: most findings are `.h5` saves Keras 3 still writes (with a warning),
+    # modernisation advice rather than breakage. Turn it on when moving to `.keras`.
+    default_enabled = False
     name = "legacy-h5-format"
     summary = "A whole model saved to legacy .h5/.hdf5; Keras 3's native format is .keras."
     severity = Severity.WARNING

@@ -79,12 +79,24 @@ class UnknownKerasAttribute(Rule):
     """
 
     code = "KC507"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "unknown-keras-attribute"
     summary = "A name under `keras.` that does not exist in Keras 3; suggests the closest one."
     severity = Severity.ERROR
     fix_applicability = Applicability.SAFE
 
     VALID = [
+        # Trap: names guarded by hasattr or a failed import are a shim for other versions.
+        """
+        import tensorflow as tf
+        if hasattr(tf.keras.optimizers, "legacy"):
+            opt = tf.keras.optimizers.legacy.Adam()
+        try:
+            from keras.layers.core import Dense
+        except ImportError:
+            from keras.layers import Dense
+        """,
         """
         import keras
         stop = keras.callbacks.EarlyStopping(patience=5)
@@ -152,6 +164,8 @@ class UnknownKerasAttribute(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for ref in ctx.file.attributes:
+            if ref.guarded:
+                continue  # `if hasattr(...)`, `try: ... except ImportError:`: a version shim
             # No import spelling (a local alias): accept what either tree has.
             problem = diagnose(ref.full) if ref.full else diagnose_path(ref.name, "any")
             if problem is None:

@@ -52,6 +52,8 @@ class InputShapeOnLayer(Rule):
     """
 
     code = "KC508"
+    # A Keras 3 migration finding: a team targeting Keras 2 has nothing to act on.
+    target_versions = ("keras3",)
     name = "input-shape-on-layer"
     summary = "`input_shape=`/`input_dim=` on a layer; declare `keras.Input(shape=...)` instead."
     severity = Severity.INFO

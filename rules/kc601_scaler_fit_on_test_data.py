@@ -44,8 +44,14 @@ def fitted_object(call: CallSite) -> object | None:
     if isinstance(receiver, Layer):
         return receiver
     if isinstance(receiver, CallValue) and not is_keras(receiver.callee):
+        if receiver.short() in _LABEL_ENCODERS:
+            return None  # class names carry no statistics to leak
         return receiver
     return None
+
+
+# Encoders of target labels: fitting one on test labels leaks nothing about the data.
+_LABEL_ENCODERS = frozenset({"LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})
 
 
 def data_name(call: CallSite) -> str | None:
@@ -95,6 +101,13 @@ class ScalerFitOnTestData(Rule):
     fix_applicability = Applicability.UNSAFE
 
     VALID = [
+        # Trap: a label encoder learns class names, not statistics of the data.
+        """
+        from sklearn.preprocessing import LabelEncoder
+        le = LabelEncoder()
+        le.fit(train_labels)
+        test_ids = le.fit_transform(test_labels)
+        """,
         """
         from sklearn.preprocessing import StandardScaler
         import keras

@@ -176,3 +176,79 @@ def test_conditional_batchnorm_keeps_the_bias() -> None:
     unconditional = code.replace("if bn:\n            model.add", "model.add")
     assert unconditional != code
     assert lines_of(unconditional, "KC201") == [4]
+
+
+def test_a_fix_never_edits_a_build_function_other_calls_use_differently() -> None:
+    from kerascheck.model.settings import Settings
+
+    code = textwrap.dedent(
+        """
+        import keras
+        def block(act):
+            return keras.layers.Dense(32, activation=act)
+        selu_net = keras.Sequential([block("selu"), block("selu"), keras.layers.Dense(1)])
+        relu_net = keras.Sequential([block("relu"), keras.layers.Dense(1)])
+        """
+    )
+    result = check_text(code, "t.py", Settings(rules=[all_rules()["KC101"]]))
+    (finding,) = result.diagnostics
+    assert finding.line == 4 and finding.fix is None
+    only_selu = code.replace('block("relu")', 'keras.layers.Dense(8, activation="relu")')
+    (fixable,) = check_text(only_selu, "t.py", Settings(rules=[all_rules()["KC101"]])).diagnostics
+    assert fixable.fix is not None
+
+
+def test_a_short_metrics_list_is_a_keras3_finding_only() -> None:
+    from kerascheck.model.settings import Settings
+
+    code = textwrap.dedent(
+        """
+        import keras
+        x = keras.Input(shape=(4,))
+        model = keras.Model(x, [keras.layers.Dense(1)(x), keras.layers.Dense(1)(x)])
+        model.compile(loss=["mse", "mse"], metrics=["mae"])
+        """
+    )
+    rule = all_rules()["KC308"]
+    (keras3,) = check_text(
+        code, "t.py", Settings(rules=[rule], target_version="keras3")
+    ).diagnostics
+    assert "Keras 3" in keras3.message
+    assert (
+        check_text(code, "t.py", Settings(rules=[rule], target_version="keras2")).diagnostics == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "code"),
+    [
+        (
+            "KC201",
+            """
+            import keras
+            from keras import layers
+            def block(x, after):
+                return after(layers.Dense(16)(x))
+            inp = keras.Input(shape=(8,))
+            x = block(inp, layers.BatchNormalization())
+            model = keras.Model(inp, block(x, layers.ReLU()))
+            """,
+        ),
+        (
+            "KC207",
+            """
+            import keras
+            def head(units):
+                return keras.layers.Dense(units, activation="softmax")
+            binary = keras.Sequential([keras.Input(shape=(4,)), head(1)])
+            classes = keras.Sequential([keras.Input(shape=(4,)), head(10)])
+            """,
+        ),
+    ],
+)
+def test_no_fix_edits_a_call_that_also_builds_correct_layers(rule: str, code: str) -> None:
+    from kerascheck.model.settings import Settings
+
+    result = check_text(textwrap.dedent(code), "t.py", Settings(rules=[all_rules()[rule]]))
+    assert result.diagnostics, result
+    assert all(d.fix is None for d in result.diagnostics)

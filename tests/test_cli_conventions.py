@@ -21,6 +21,17 @@ m.fit(x, y)
 """
 
 
+@pytest.fixture(autouse=True)
+def keras3_project(tmp_path: Path) -> None:
+    """The files below belong to a project that targets Keras 3 (so KC501 applies) and turns
+    on KC401, which is off by default."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "p"\ndependencies = ["keras>=3"]\n\n'
+        '[tool.kerascheck]\nextend-select = ["KC401"]\n',
+        encoding="utf-8",
+    )
+
+
 def tree(root: Path) -> Path:
     for name in ("a.py", "tests/t.py", "gen/g.py"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, run_json
 
 SELU_BAD = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
@@ -183,3 +184,106 @@ def test_config_command_without_config(tmp_path: Path) -> None:
     proc = run_cli("config", "--isolated", cwd=tmp_path)
     assert proc.returncode == 0
     assert "none (defaults)" in proc.stdout
+
+
+# ---------------------------------------------------------------- target version
+
+KC501_CODE = "import keras\nopt = keras.optimizers.Adam(lr=0.01)\n"
+
+
+def target_of(path: Path, *args: str) -> tuple[str, str]:
+    proc = run_cli("config", "--format", "json", *args, str(path))
+    assert proc.returncode == 0, proc.stderr
+    entry = json.loads(proc.stdout)["settings"]["target-version"]
+    return entry["value"], entry["source"]
+
+
+def test_target_version_from_a_requirements_pin(tmp_path: Path) -> None:
+    write(tmp_path / "requirements.txt", "numpy\ntensorflow==2.15.1  # last with Keras 2\n")
+    write(tmp_path / "src" / "train.py", KC501_CODE)
+    value, source = target_of(tmp_path / "src" / "train.py")
+    assert (value, source) == ("keras2", f"inferred from {tmp_path / 'requirements.txt'}")
+    assert codes("--select", "KC501", ".", cwd=tmp_path) == []
+
+
+def test_target_version_from_a_pyproject_keras_pin(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["keras>=3.2"]\n')
+    write(tmp_path / "train.py", KC501_CODE)
+    assert target_of(tmp_path / "train.py")[0] == "keras3"
+    assert codes("--select", "KC501", ".", cwd=tmp_path) == [("train.py", "KC501")]
+
+
+def test_target_version_from_setup_cfg_and_environment_yml(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "a" / "setup.cfg",
+        "[options]\ninstall_requires =\n    numpy\n    keras<3\n",
+    )
+    write(tmp_path / "a" / "m.py", KC501_CODE)
+    assert target_of(tmp_path / "a" / "m.py") == ("keras2", f"inferred from {cfg}")
+    env = write(
+        tmp_path / "b" / "environment.yml",
+        "name: x\ndependencies:\n  - python=3.11\n  - pip:\n    - tensorflow>=2.16\n",
+    )
+    write(tmp_path / "b" / "m.py", KC501_CODE)
+    assert target_of(tmp_path / "b" / "m.py") == ("keras3", f"inferred from {env}")
+
+
+def test_legacy_keras_code_beats_a_new_tensorflow_pin(tmp_path: Path) -> None:
+    write(tmp_path / "requirements.txt", "tensorflow>=2.16\n")
+    legacy = write(
+        tmp_path / "pkg" / "env.py", 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+    )
+    write(tmp_path / "pkg" / "m.py", KC501_CODE)
+    value, source = target_of(tmp_path / "pkg" / "m.py")
+    assert value == "keras2" and str(legacy) in source
+
+
+def test_target_version_setting_and_option_win(tmp_path: Path) -> None:
+    write(tmp_path / "requirements.txt", "tensorflow==2.15.0\n")
+    config = write(tmp_path / "kerascheck.toml", 'target-version = "keras3"\n')
+    write(tmp_path / "m.py", KC501_CODE)
+    assert target_of(tmp_path / "m.py") == ("keras3", str(config))
+    assert target_of(tmp_path / "m.py", "--target-version", "keras2") == (
+        "keras2",
+        "command line",
+    )
+    assert codes("--target-version", "keras2", "--select", "KC501", ".", cwd=tmp_path) == []
+    assert codes("--select", "KC501", ".", cwd=tmp_path) == [("m.py", "KC501")]
+
+
+def test_nothing_declared_means_keras2(tmp_path: Path) -> None:
+    write(tmp_path / "m.py", KC501_CODE)
+    value, source = target_of(tmp_path / "m.py")
+    assert value == "keras2" and source.startswith("default")
+
+
+def test_bad_target_version_is_a_usage_error(tmp_path: Path) -> None:
+    write(tmp_path / "kerascheck.toml", 'target-version = "keras4"\n')
+    write(tmp_path / "m.py", KC501_CODE)
+    proc = run_cli("check", str(tmp_path / "m.py"))
+    assert proc.returncode == 2 and "target-version" in proc.stderr and "keras4" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("requirement", "expected"),
+    [
+        ("keras<3", "keras2"),
+        ("keras<3.0", "keras2"),
+        ("keras==2.15.0", "keras2"),
+        ("keras>=3.0.0", "keras3"),
+        ("tensorflow==2.15.*", "keras2"),
+        ("tensorflow~=2.15.0", "keras2"),
+        ("tensorflow>=2.4,<2.16", "keras2"),
+        ("tensorflow[and-cuda]==2.17.0", "keras3"),
+        ("tensorflow-gpu==1.15", "keras2"),
+        ("tensorflow=2.10", "keras2"),
+        ("tf-keras~=2.16", "keras2"),
+        ("tensorflow", None),
+        ("tensorflow>=2.4", None),
+        ("numpy<2", None),
+    ],
+)
+def test_requirement_verdicts(requirement: str, expected: str | None) -> None:
+    from kerascheck.run.target_version import judge_requirements
+
+    assert judge_requirements([requirement]) == expected

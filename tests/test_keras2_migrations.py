@@ -42,7 +42,8 @@ def test_every_kc5_code_of_the_issue_exists_with_its_default() -> None:
         "KC502": ("optimizer-decay-argument", True),
         "KC503": ("removed-model-method", True),
         "KC504": ("removed-callback-argument", True),
-        "KC505": ("legacy-h5-format", True),
+        # Off since the corpus measurement: mostly .h5 saves Keras 3 still writes.
+        "KC505": ("legacy-h5-format", False),
         "KC507": ("unknown-keras-attribute", True),
         "KC508": ("input-shape-on-layer", False),
     }
@@ -154,7 +155,16 @@ def test_misspelling_without_one_clear_candidate_is_not_fixed() -> None:
 def test_notes_keras2_apis_fixed_through_the_cli(tmp_path: Path) -> None:
     target = tmp_path / "notes.py"
     shutil.copy(NOTES, target)
-    proc = run_cli("check", "--select", "KC5", "--fix", "--unsafe-fixes", str(target))
+    proc = run_cli(
+        "check",
+        "--target-version",
+        "keras3",
+        "--select",
+        "KC5",
+        "--fix",
+        "--unsafe-fixes",
+        str(target),
+    )
     text = target.read_text(encoding="utf-8")
     assert proc.returncode == 1, proc.stdout + proc.stderr  # unfixable findings remain
     assert "keras.optimizers.Adam(learning_rate=0.001" in text
@@ -162,9 +172,20 @@ def test_notes_keras2_apis_fixed_through_the_cli(tmp_path: Path) -> None:
     assert "keras.callbacks.EarlyStopping(patience=3)" in text
     assert "np.argmax(model.predict(X_new), axis=-1)" in text
     assert 'model.save("my_model.keras")' in text
-    again = run_cli("check", "--select", "KC5", "--fix", "--unsafe-fixes", str(target))
+    again = run_cli(
+        "check",
+        "--target-version",
+        "keras3",
+        "--select",
+        "KC5",
+        "--fix",
+        "--unsafe-fixes",
+        str(target),
+    )
     assert target.read_text(encoding="utf-8") == text
-    report = run_cli("check", "--select", "KC5", "--format", "json", str(target))
+    report = run_cli(
+        "check", "--target-version", "keras3", "--select", "KC5", "--format", "json", str(target)
+    )
     left = {d["code"] for d in json.loads(report.stdout)["diagnostics"]}
     # Selected explicitly, the opt-in KC508 runs too; neither it nor KC502 has a fix.
     assert left == {"KC502", "KC508"}, again.stdout
@@ -173,7 +194,7 @@ def test_notes_keras2_apis_fixed_through_the_cli(tmp_path: Path) -> None:
 def test_safe_fixes_alone_leave_the_unsafe_ones(tmp_path: Path) -> None:
     target = tmp_path / "notes.py"
     shutil.copy(NOTES, target)
-    run_cli("check", "--select", "KC5", "--fix", str(target))
+    run_cli("check", "--target-version", "keras3", "--select", "KC5", "--fix", str(target))
     text = target.read_text(encoding="utf-8")
     assert "learning_rate=0.001" in text and "EarlyStopping(patience=3)" in text
     assert "period=1" in text and 'model.save("my_model.h5")' in text
@@ -187,7 +208,16 @@ def test_fixed_notes_run_on_keras_3_and_the_original_does_not(tmp_path: Path) ->
     env_code = "import os; os.environ.setdefault('KERAS_BACKEND', 'tensorflow')\n"
     fixed = tmp_path / "fixed.py"
     shutil.copy(NOTES, fixed)
-    run_cli("check", "--select", "KC5", "--fix", "--unsafe-fixes", str(fixed))
+    run_cli(
+        "check",
+        "--target-version",
+        "keras3",
+        "--select",
+        "KC5",
+        "--fix",
+        "--unsafe-fixes",
+        str(fixed),
+    )
 
     def run(path: Path) -> subprocess.CompletedProcess[str]:
         script = env_code + path.read_text(encoding="utf-8").replace("epochs=5", "epochs=1")

@@ -110,7 +110,39 @@ MAGICS = [
     "x, y = %sx echo 1 2",
     "/print 1 2",
     "%timeit -n 10 -r 2 sum(range(3))",
+    # IPython runs these as magics (automagic): they are no Python.
+    "pip install -q keras-tuner",
+    "matplotlib inline",
+    "cd ../data",
 ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "!saved_model_cli show --dir model \\\n    --tag_set serve \\\n    --signature_def x",
+        "%pip install \\\n  keras-tuner",
+        "!ls \\\n  -la",
+    ],
+)
+def test_shell_and_magic_lines_continued_with_a_backslash(tmp_path: Path, command: str) -> None:
+    lines = command.count("\n") + 1
+    source = (
+        f"import keras\n{command}\n"
+        "m = keras.Sequential([keras.layers.Dense(4, activation='selu')])\n"
+    )
+    write(tmp_path, "nb.ipynb", notebook(("code", source)))
+    _code, report = run_json("--select", "KC101", "nb.ipynb", cwd=tmp_path)
+    assert report["errors"] == []
+    assert {(d["line"], d["code"]) for d in report["diagnostics"]} == {(lines + 2, "KC101")}
+
+
+def test_names_that_look_like_magics_stay_python(tmp_path: Path) -> None:
+    # `ls - la` is a subtraction and `pip = 3` an assignment: IPython runs them as Python.
+    source = "import keras\nls, la = 3, 1\nls -la\npip = 3\nm = keras.Sequential([keras.layers.Dense(4, activation='selu')])\n"
+    write(tmp_path, "nb.ipynb", notebook(("code", source)))
+    _code, report = run_json("--select", "KC101", "nb.ipynb", cwd=tmp_path)
+    assert report["errors"] == [] and len(report["diagnostics"]) == 1
 
 
 @pytest.mark.parametrize("magic", MAGICS)

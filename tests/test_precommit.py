@@ -33,6 +33,7 @@ GIT_ENV = {
 CONFIG = """\
 [tool.kerascheck]
 select = ["KC101", "KC501"]
+target-version = "keras3"
 extend-exclude = ["generated/"]
 """
 BAD = """\

@@ -221,3 +221,121 @@ def test_star_import_and_list_building() -> None:
     assert [layer.cls for layer in model.layers] == ["keras.layers.Dense"] * 3
     assert model.layers[1].repeat == 2 and model.complete
     assert facts.units(model.layers[-1]) == 3
+
+
+def test_an_unknown_layer_keeps_what_is_upstream_in_the_graph() -> None:
+    file = read(
+        """
+        import keras
+        from keras import layers
+        inp = keras.Input(shape=(32, 32, 3))
+        x = layers.Conv2D(16, 3)(inp)
+        x = layers.BatchNormalization()(x)
+        x = MyBlock(16)(x)
+        x = x * 2
+        out = layers.Dense(10, activation="softmax")(layers.Flatten()(x))
+        model = keras.Model(inp, out)
+        """
+    )
+    (model,) = file.models
+    shorts = [layer.short for layer in model.layers]
+    assert shorts[:3] == ["Input", "Conv2D", "BatchNormalization"]
+    assert shorts.count("<unknown>") == 2
+    conv = shorts.index("Conv2D")
+    assert [model.layers[i].short for i in model.successors(conv)] == ["BatchNormalization"]
+    # Still one output, a known one; but the model is not fully read.
+    assert facts.output_count(model) == 1 and not model.complete
+
+
+def test_an_output_from_a_nested_model_has_no_known_count() -> None:
+    file = read(
+        """
+        import keras
+        inp = keras.Input(shape=(8,))
+        h = keras.layers.Dense(4)(inp)
+        core = keras.Model(inp, [keras.layers.Dense(1)(h), keras.layers.Dense(1)(h)])
+        x = keras.Input(shape=(8,))
+        model = keras.Model(x, core(keras.layers.Dense(8)(x)))
+        """
+    )
+    core, model = file.models
+    assert facts.output_count(core) == 2
+    assert facts.output_count(model) is None
+    assert "Dense" in [layer.short for layer in model.layers]
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["keras.layers.core", "tensorflow.keras.layers.core", "keras.layers.advanced_activations"],
+)
+def test_keras_2_layer_submodules_resolve(module: str) -> None:
+    name = "LeakyReLU" if "advanced" in module else "Activation"
+    file = read(
+        f"from {module} import {name}\nfrom keras.models import Sequential\nm = Sequential([{name}()])\n"
+    )
+    assert file.models[0].layers[0].cls == f"keras.layers.{name}"
+
+
+def test_a_helper_class_builds_the_model_its_other_methods_train() -> None:
+    file = read(
+        """
+        import keras
+        class Experiment:
+            def __init__(self, units):
+                self.units = units
+            def train(self, x, y):
+                self.model.compile(loss="mse")
+                self.model.fit(x, y)
+            def build(self):
+                self.model = keras.Sequential([keras.layers.Dense(self.units)])
+        """
+    )
+    (model,) = file.models
+    assert len(model.compiles) == 1 and len(model.fits) == 1
+
+
+def test_an_instance_of_a_model_subclass_is_the_model_compiled() -> None:
+    file = read(
+        """
+        import keras
+        class Net(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.out = keras.layers.Dense(3, activation="softmax")
+            def call(self, x):
+                return self.out(x)
+        net = Net()
+        net.compile(loss="binary_crossentropy")
+        net.fit(X, y)
+        """
+    )
+    (model,) = file.models
+    assert model.kind == "subclassed" and len(model.compiles) == 1 and len(model.fits) == 1
+    assert facts.output_count(model) == 1
+
+
+def test_version_and_feature_guards_mark_calls_and_names() -> None:
+    file = read(
+        """
+        import keras
+        if keras.__version__.startswith("2"):
+            opt = keras.optimizers.Adam(lr=0.1)
+        try:
+            model.fit(x, y, nb_epoch=3)
+        except TypeError:
+            model.fit(x, y, epochs=3)
+        try:
+            model.fit(x, y, workers=2)
+        except KeyboardInterrupt:
+            pass
+        keras.optimizers.Adam(lr=0.2)
+        """
+    )
+    guarded = {c.node.args[-1].keyword.value: c.guarded for c in file.calls if c.method == "fit"}
+    assert guarded == {"nb_epoch": True, "epochs": True, "workers": False}
+    adams = [c.guarded for c in file.calls if c.callee == "keras.optimizers.Adam"]
+    assert adams == [True, False]
+    assert [a.guarded for a in file.attributes if a.name == "keras.optimizers.Adam"] == [
+        True,
+        False,
+    ]

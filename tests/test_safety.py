@@ -65,6 +65,8 @@ def test_fix_never_writes_through_a_symlink(tmp_path: Path) -> None:
     target.write_text(FIXABLE, encoding="utf-8")
     project = tmp_path / "project"
     project.mkdir()
+    # A Keras 3 project, so that KC501 (the Keras 3 migration rule FIXABLE trips) applies.
+    (project / "requirements.txt").write_text("keras>=3\n", encoding="utf-8")
     os.symlink(target, project / "linked.py")
     (project / "own.py").write_text(FIXABLE, encoding="utf-8")
     proc = run_cli("check", "--fix", "--no-cache", ".", cwd=project)

@@ -128,3 +128,141 @@ def test_positional_from_logits_is_read() -> None:
     (call,) = [c for c in file.calls if c.callee == "keras.losses.BinaryCrossentropy"]
     value = CallValue(call.callee, call.raw, call.args, call.kwargs)
     assert facts.normalize_loss(value) == ("binary_crossentropy", True)
+
+
+def kc(code: str, rule: str, target: str = "keras3") -> list[str]:
+    from kerascheck.engine.check import check_text
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+
+    settings = Settings(rules=[all_rules()[rule]], target_version=target)
+    result = check_text(textwrap.dedent(code), "t.py", settings)
+    assert not result.errors, result.errors
+    return [d.message for d in result.diagnostics]
+
+
+def test_a_library_own_seed_does_not_silence_partial_seed() -> None:
+    code = """
+    import imgaug as ia
+    import numpy as np
+    import keras
+    ia.seed(42)
+    np.random.seed(42)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    """
+    assert seeding.unknown_seeding(read(code)) is False
+    assert len(kc(code, "KC402")) == 1
+
+
+def test_a_seed_inside_a_numpy_data_helper_is_no_training_seed() -> None:
+    code = """
+    import numpy as np
+    import keras
+    def make_blobs(n):
+        np.random.seed(0)
+        return np.random.normal(size=(n, 2))
+    X = make_blobs(100)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.fit(X, X[:, 0])
+    """
+    assert seeding.training_seeds(read(code)) == []
+    assert kc(code, "KC402") == []
+
+
+def test_partial_seed_speaks_of_the_target_version() -> None:
+    code = """
+    import numpy as np
+    import tensorflow as tf
+    np.random.seed(1)
+    tf.random.set_seed(1)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    """
+    (keras3,) = kc(code, "KC402", "keras3")
+    assert "Keras 3 initializers" in keras3
+    # Under Keras 2 the TensorFlow seed reaches the initializers; nothing else is drawn.
+    assert kc(code, "KC402", "keras2") == []
+    drawn = textwrap.dedent(code) + "import random\nrandom.shuffle(rows)\n"
+    (keras2,) = kc(drawn, "KC402", "keras2")
+    assert "Python's `random` unseeded" in keras2 and "Keras 3" not in keras2
+
+
+def test_partial_seed_fix_only_when_it_leaves_no_call_of_its_kind() -> None:
+    from kerascheck.engine.check import check_text
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+
+    cells = "\n".join(
+        f"tf.random.set_seed(42)\nm{i} = keras.Sequential([keras.layers.Dense(1)])"
+        for i in range(3)
+    )
+    code = f"import tensorflow as tf\nfrom tensorflow import keras\n{cells}\n"
+    result = check_text(code, "t.py", Settings(rules=[all_rules()["KC402"]]))
+    (finding,) = result.diagnostics
+    assert finding.fix is None
+
+
+def test_training_a_loaded_model_needs_no_seed_for_its_weights() -> None:
+    harness = """
+    import keras
+    for trial in range(5):
+        model = keras.models.load_model("base.keras")
+        model.fit(X, y, epochs=1)
+    """
+    assert kc(harness, "KC401") == []
+    fresh = """
+    import keras
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.fit(X, y)
+    """
+    assert len(kc(fresh, "KC401")) == 1
+
+
+def test_a_throwaway_layer_before_the_seed_is_not_late_seeding() -> None:
+    code = """
+    import keras
+    probe = keras.layers.Dense(3)
+    print(probe.get_config())
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    model.fit(X, y)
+    """
+    assert kc(code, "KC403") == []
+    late = """
+    import keras
+    model = keras.Sequential([keras.layers.Dense(2)])
+    keras.utils.set_random_seed(1)
+    model.compile(loss="mse")
+    model.fit(X, y)
+    """
+    assert len(kc(late, "KC403")) == 1
+
+
+def test_a_seed_for_the_shuffle_right_after_it_is_no_training_seed() -> None:
+    code = """
+    import numpy as np
+    import keras
+    np.random.seed(1)
+    np.random.shuffle(images)
+    np.random.seed(1)
+    np.random.shuffle(labels)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.fit(images, labels)
+    """
+    assert seeding.training_seeds(read(code)) == []
+    assert kc(code, "KC402") == []
+    seeded = textwrap.dedent(code).replace("model = ", "np.random.seed(7)\nmodel = ")
+    assert len(seeding.training_seeds(read(seeded))) == 1
+
+
+def test_a_data_seed_still_seeds_its_generator() -> None:
+    code = """
+    import numpy as np
+    import tensorflow as tf
+    np.random.seed(42)
+    X = np.random.rand(100, 3)
+    tf.random.set_seed(42)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    model.fit(X, X[:, 0])
+    """
+    assert kc(code, "KC402", "keras2") == []

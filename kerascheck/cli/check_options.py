@@ -53,6 +53,11 @@ _OPTIONS = (
         metavar="GLOB:CODES",
         help='Ignore codes in matching files, as in `--per-file-ignores "tests/*:KC401,KC402"`.',
     ),
+    click.option(
+        "--target-version",
+        type=click.Choice(("keras2", "keras3")),
+        help="The Keras the code targets (default: inferred from the project's pins).",
+    ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
     click.option(
         "--show-settings", is_flag=True, help="Print the settings for the first path and exit."
@@ -99,6 +104,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
             kwargs.pop("exclude"),
             kwargs.pop("extend_exclude"),
             kwargs.pop("per_file_ignores"),
+            kwargs.pop("target_version"),
         )
         inputs = InputOptions(
             config=config,
@@ -129,6 +135,7 @@ def _config_values(
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
     per_file_ignores: tuple[str, ...],
+    target_version: str | None = None,
 ) -> tuple[str | None, tuple[dict[str, Any], ...]]:
     """(the config file, the settings given on the command line as TOML tables)."""
     files = [v for v in values if os.path.isfile(v)]
@@ -156,6 +163,8 @@ def _config_values(
         ignores.setdefault(glob.strip(), []).extend(_globs((codes,)))
     if ignores:
         flags.append({"per-file-ignores": ignores})
+    if target_version is not None:
+        flags.append({"target-version": target_version})
     try:
         for table in flags:
             validate_table(table, Config(path=None, root=os.getcwd()))

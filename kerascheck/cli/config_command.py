@@ -46,6 +46,8 @@ def describe(resolver: Resolver, path: str) -> dict[str, Any]:
         "respect-gitignore": entry(resolved.respect_gitignore, config.origin("respect-gitignore")),
         "ignore-noqa": entry(cli.ignore_noqa, COMMAND_LINE if cli.ignore_noqa else DEFAULT),
     }
+    target = resolved.target_for(path)
+    settings["target-version"] = entry(target.version, target.source)
     if cli.select is not None:
         settings["select"] = entry(cli.select, COMMAND_LINE)
     if cli.extend_select:
@@ -83,13 +85,20 @@ def show(resolver: Resolver, path: str, fmt: str) -> None:
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
-def config(path: str, config_file: str | None, isolated: bool, fmt: str) -> None:
+@click.option(
+    "--target-version",
+    type=click.Choice(("keras2", "keras3")),
+    help="The Keras the code targets (default: inferred from the project's pins).",
+)
+def config(
+    path: str, config_file: str | None, isolated: bool, fmt: str, target_version: str | None
+) -> None:
     """Show the settings in force for PATH (default: .) and where each came from."""
 
     if config_file and isolated:
         raise click.UsageError("--config and --isolated cannot be used together")
     try:
-        resolver = Resolver(Overrides(), config_file, isolated)
+        resolver = Resolver(Overrides(target_version=target_version), config_file, isolated)
         show(resolver, os.path.normpath(path), fmt)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc

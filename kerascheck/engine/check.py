@@ -147,7 +147,10 @@ def _analyse_module(
         return None, result
     locator = Locator(module, text, file.anchors)
     run_rules(file, settings, locator, result)
-    enabled = frozenset(rule.code for rule in settings.rules)
+    # A rule that does not apply to the target version is not "enabled": its noqa is not unused.
+    enabled = frozenset(
+        rule.code for rule in settings.rules if rule.applies_to(settings.target_version)
+    )
     suppressions.apply(text, result, enabled, settings.ignore_noqa)
     return module, result
 
@@ -193,9 +196,11 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
     seen: set[tuple[str, Span, str]] = set()
     converter: Converter | None = None
     for rule_cls in settings.rules:
+        if not rule_cls.applies_to(settings.target_version):
+            continue
         rule = rule_cls()
         options = {**rule_cls.options, **settings.rule_options.get(rule_cls.code, {})}
-        ctx = RuleContext(file=file, options=options)
+        ctx = RuleContext(file=file, options=options, target_version=settings.target_version)
         try:
             findings: Iterable[Finding] = list(rule.check(ctx))
             placed = [(f, locator.span(f.node)) for f in findings]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.model.description import Layer, Model
+from kerascheck.model.description import UNKNOWN_LAYER, Layer, Model
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, argument, is_unknown
 
 ACTIVATION_LAYERS: dict[str, str] = {
@@ -77,8 +77,22 @@ def normalize_activation(value: Any) -> Any:
     return UNKNOWN
 
 
+# Wrappers that apply the layer they hold to every step and keep its activation and width.
+_WRAPPERS = frozenset({"keras.layers.TimeDistributed"})
+
+
+def unwrapped(layer: Layer) -> Layer:
+    """The layer a `TimeDistributed(Dense(...))` wrapper applies; other layers themselves."""
+    if layer.cls in _WRAPPERS:
+        inner = layer.arg("layer", 0, None)
+        if isinstance(inner, Layer):
+            return inner
+    return layer
+
+
 def own_activation(layer: Layer) -> Any:
     """The activation a layer applies itself; activation layers count as their activation."""
+    layer = unwrapped(layer)
     if layer.cls in ACTIVATION_LAYERS:
         return ACTIVATION_LAYERS[layer.cls]
     if layer.cls == "keras.layers.Activation":
@@ -289,7 +303,11 @@ def output_count(model: Model) -> int | None:
     """How many outputs a model has, when the reader knows it."""
     if model.kind == "sequential":
         return 1
-    if model.kind == "functional" and model.complete and model.outputs:
+    if model.kind in ("functional", "subclassed") and model.outputs:
+        # An output made by a nested model or a helper the reader cannot see into may
+        # stand for several tensors.
+        if any(model.layers[i].cls == UNKNOWN_LAYER for i in model.outputs):
+            return None
         return len(model.outputs)
     return None
 
@@ -319,7 +337,7 @@ def per_output(value: Any, model: Model, *, metrics: bool = False) -> list[Any] 
 
 def output_units(model: Model, index: int) -> Any:
     """Width of an output: its Dense units, or those of the Dense an activation layer follows."""
-    layer = model.layers[index]
+    layer = unwrapped(model.layers[index])
     if is_dense(layer):
         return units(layer)
     preds = model.predecessors(index)

@@ -29,6 +29,11 @@ class SourceLocation:
     column: int = 1
 
 
+# The class of a stand-in layer for what the reader cannot see into (a custom layer, a nested
+# model, a tensor operation such as `x * 2`): it keeps the graph joined, knows nothing else.
+UNKNOWN_LAYER = "<unknown>"
+
+
 @dataclass(eq=False)
 class Layer:
     """One layer instance: its canonical class, resolved arguments and where it was written."""
@@ -38,8 +43,9 @@ class Layer:
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     # Where to report it: the call that made it, the `call` method of a subclassed model (for
-    # its input), or a live layer's source location.
-    node: cst.Call | cst.FunctionDef | SourceLocation
+    # its input), a live layer's source location, or the expression an unknown layer stands
+    # for (`x * 2`, see UNKNOWN_LAYER).
+    node: cst.Call | cst.BaseExpression | cst.FunctionDef | SourceLocation
     # How many times the statement that made it runs: 1, a known count, or None (unknown).
     repeat: int | None = 1
     var: str | None = None
@@ -198,6 +204,9 @@ class CallSite:
     arg_names: tuple[str | None, ...] = ()
     in_function: str | None = None
     star_kwargs: bool = False
+    # Inside code guarded by a version or feature test (`if hasattr(...)`, `if tf.__version__
+    # ...`, `try: ... except ImportError:`): a compatibility shim for other Keras versions.
+    guarded: bool = False
 
 
 @dataclass(eq=False)
@@ -212,6 +221,8 @@ class AttributeRef:
     full: str = ""
     # Recorded at an `import` / `from ... import` statement rather than at a use.
     imported: bool = False
+    # Inside version- or feature-guarded code (see CallSite.guarded).
+    guarded: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ class RuleContext:
 
     file: FileModel
     options: dict[str, Any] = field(default_factory=dict)
+    # The Keras the code targets ("keras2" or "keras3"): messages speak of that version.
+    target_version: str = "keras3"
 
 
 class Rule:
@@ -41,8 +43,14 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     fix_applicability: ClassVar[Applicability | None] = None
     options: ClassVar[dict[str, Any]] = {}
+    # The Keras versions the rule's claim holds for; it is not run for other targets.
+    target_versions: ClassVar[tuple[str, ...]] = ("keras2", "keras3")
     VALID: ClassVar[list[str]] = []
     INVALID: ClassVar[list[Invalid]] = []
+
+    @classmethod
+    def applies_to(cls, target_version: str) -> bool:
+        return target_version in cls.target_versions
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError

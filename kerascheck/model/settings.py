@@ -17,5 +17,8 @@ class Settings:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore_noqa: bool = False
     verbose: bool = False
+    # The Keras the checked code targets: "keras2" or "keras3". Settings built in code speak of
+    # the current Keras; runs over a project infer the project's own (kerascheck.run.config).
+    target_version: str = "keras3"
     # `--fixable` / `--unfixable`: the codes whose fixes `--fix` may apply; None for all.
     fixable: frozenset[str] | None = None

@@ -37,9 +37,39 @@ def keras_path(dotted: str) -> str:
     return dotted
 
 
+# Keras 1/2 modules under `keras.layers` whose classes are the public `keras.layers.X`:
+# `from keras.layers.core import Activation`, `keras.layers.convolutional.Conv2D`.
+_LAYER_SUBMODULES = frozenset(
+    {
+        "core",
+        "convolutional",
+        "recurrent",
+        "normalization",
+        "pooling",
+        "embeddings",
+        "merge",
+        "advanced_activations",
+        "wrappers",
+        "noise",
+        "local",
+        "convolutional_recurrent",
+        "cudnn_recurrent",
+        "dense_attention",
+    }
+)
+
+
 def canonical(dotted: str) -> str:
     """`tensorflow.keras.layers.Dense` -> `keras.layers.Dense`; other names unchanged."""
     dotted = keras_path(dotted)
+    parts = dotted.split(".")
+    submodule = len(parts) == 4 and parts[:2] == ["keras", "layers"]
+    if (
+        submodule
+        and parts[2] in _LAYER_SUBMODULES
+        and (parts[3][:1].isupper() or parts[2] == "merge")
+    ):
+        dotted = f"keras.layers.{parts[3]}"
     return _SYNONYMS.get(dotted, dotted)
 
 

@@ -27,6 +27,45 @@ _ASSIGNED_MAGIC = re.compile(r"(\s*)([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s
 # Escapes that start an IPython-only line: magics, shell, autocall (`/f x`, `,f a b`, `;f a`).
 _ESCAPES = ("%", "!", "/", ",", ";")
 
+# Line magics IPython runs without their `%` (automagic) when the line is no Python:
+# `pip install keras-tuner`, `cd data`, `matplotlib inline`.
+_AUTOMAGICS = frozenset(
+    {
+        "pip",
+        "conda",
+        "mamba",
+        "cd",
+        "ls",
+        "pwd",
+        "env",
+        "set_env",
+        "load_ext",
+        "reload_ext",
+        "matplotlib",
+        "pylab",
+        "run",
+        "time",
+        "timeit",
+        "who",
+        "whos",
+        "tensorflow_version",
+    }
+)
+_AUTOMAGIC = re.compile(r"([A-Za-z_]\w*)\s+\S")
+
+
+def _is_automagic(stripped: str) -> bool:
+    match = _AUTOMAGIC.match(stripped)
+    if match is None or match.group(1) not in _AUTOMAGICS:
+        return False
+    try:
+        compile(stripped, "<line>", "exec")
+    except SyntaxError:
+        return True  # `pip install x` is no Python: IPython runs it as the magic
+    except (ValueError, OverflowError):
+        return False
+    return False
+
 
 class NotebookError(ValueError):
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
@@ -93,7 +132,7 @@ def mask_line(line: str) -> str | None:
                 prefix = stripped[: len(stripped) - len(rest)]
                 return indent + "pass;".ljust(len(prefix)) + rest
         return indent + "pass"
-    if _HELP.fullmatch(body):
+    if _HELP.fullmatch(body) or _is_automagic(stripped):
         return indent + "pass"
     assigned = _ASSIGNED_MAGIC.match(body)
     if assigned:
@@ -175,8 +214,17 @@ def mask_cell(source: str) -> tuple[list[str], bool]:
         lines[first] = "\n"
     scanner = _Scanner()
     out: list[str] = []
+    # A masked shell or magic line ending in a backslash continues on the next line, which
+    # belongs to the command too (`!saved_model_cli show \` + `    --dir model`).
+    shell_continues = False
     for line in lines:
+        if shell_continues:
+            shell_continues = _strip_ending(line).endswith("\\")
+            out.append("\n")
+            continue
         masked = mask_line(line) if scanner.at_statement_start else None
+        if masked is not None:
+            shell_continues = _strip_ending(line).endswith("\\")
         line = line if masked is None else masked + "\n"
         scanner.feed(line)
         out.append(line)

@@ -11,6 +11,7 @@ import libcst as cst
 
 from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import (
+    UNKNOWN_LAYER,
     AttributeRef,
     CallSite,
     Compile,
@@ -118,6 +119,10 @@ class _Reader:
         # The if/else and try/except arms being read (see Layer.branch).
         self.branch: tuple[int, ...] = ()
         self.arms = 0
+        # The scope an ordinary class's methods share for `self.*` while it is read.
+        self.class_scope: Scope | None = None
+        # Depth of version/feature-guarded blocks being read (see CallSite.guarded).
+        self.guards = 0
 
     # ------------------------------------------------------------ driving
 
@@ -156,12 +161,17 @@ class _Reader:
             if stmt.orelse is not None:
                 self.block(stmt.orelse.body)
         elif isinstance(stmt, cst.If):
-            self.expr(stmt.test)
-            self.arm(stmt.body)
-            if isinstance(stmt.orelse, cst.Else):
-                self.arm(stmt.orelse.body)
-            elif stmt.orelse is not None:
-                self.arm(stmt.orelse)
+            guard = _is_version_test(stmt.test)
+            self.guards += guard
+            try:
+                self.expr(stmt.test)
+                self.arm(stmt.body)
+                if isinstance(stmt.orelse, cst.Else):
+                    self.arm(stmt.orelse.body)
+                elif stmt.orelse is not None:
+                    self.arm(stmt.orelse)
+            finally:
+                self.guards -= guard
         elif isinstance(stmt, cst.Else):
             self.block(stmt.body)
         elif isinstance(stmt, cst.With):
@@ -169,9 +179,14 @@ class _Reader:
                 self.expr(item.item)
             self.block(stmt.body)
         elif isinstance(stmt, cst.Try | cst.TryStar):
-            self.arm(stmt.body)
-            for handler in stmt.handlers:
-                self.arm(handler.body)
+            guard = any(_catches_compat_errors(h) for h in stmt.handlers)
+            self.guards += guard
+            try:
+                self.arm(stmt.body)
+                for handler in stmt.handlers:
+                    self.arm(handler.body)
+            finally:
+                self.guards -= guard
             if stmt.orelse is not None:
                 self.block(stmt.orelse.body)
             if stmt.finalbody is not None:
@@ -267,7 +282,10 @@ class _Reader:
         elif isinstance(target, cst.Attribute):
             name = dotted_name(target)
             if name is not None:
-                self.scope.names[name] = value
+                scope = self.scope
+                if name.startswith("self.") and self.class_scope is not None:
+                    scope = self.class_scope  # seen by the class's other methods
+                scope.names[name] = value
                 self.name_model(value, name)
         elif isinstance(target, cst.Tuple | cst.List):
             elements = [e.value for e in target.elements]
@@ -313,9 +331,7 @@ class _Reader:
         is_model = any(isinstance(b, Ref) and b.name in _MODEL_BASES for b in bases)
         if not is_model:
             self.scope.names[stmt.name.value] = UNKNOWN
-            for item in _suite(stmt.body):
-                if isinstance(item, cst.FunctionDef):
-                    self.function_body(item, {})
+            self.helper_class(stmt)
             return
         model = Model(kind="subclassed", var=stmt.name.value, node=stmt, seq=self.next_seq())
         self.file.anchors[id(stmt)] = self.anchor
@@ -341,6 +357,20 @@ class _Reader:
         model.complete = False
         self.file.models.append(model)
         self.scope.names[stmt.name.value] = model
+
+    def helper_class(self, stmt: cst.ClassDef) -> None:
+        """An ordinary class: its methods share `self.*`, so a model built in `build()` is
+        the one `train()` compiles and fits. `__init__` is read first, then the methods that
+        set attributes of `self`, then the others, each group in source order."""
+        methods = [f for f in _suite(stmt.body) if isinstance(f, cst.FunctionDef)]
+        methods.sort(key=lambda f: (f.name.value != "__init__", not _sets_self(f)))
+        outer, outer_class = self.scope, self.class_scope
+        self.scope = self.class_scope = Scope(parent=outer)
+        try:
+            for method in methods:
+                self.function_body(method, {})
+        finally:
+            self.scope, self.class_scope = outer, outer_class
 
     def wire_subclass(self, model: Model, call: cst.FunctionDef) -> None:
         params = [p.name.value for p in call.params.params]
@@ -459,7 +489,11 @@ class _Reader:
                 return operand
             return UNKNOWN
         if isinstance(node, cst.BinaryOperation):
-            return _arithmetic(node.operator, self.expr(node.left), self.expr(node.right))
+            left, right = self.expr(node.left), self.expr(node.right)
+            value = _arithmetic(node.operator, left, right)
+            if is_unknown(value):
+                return self.opaque(node, [left, right]) or value
+            return value
         if isinstance(node, cst.ListComp | cst.GeneratorExp):
             return self.comprehension(node)
         self.visit_children(node)
@@ -581,7 +615,14 @@ class _Reader:
         name, raw = resolved
         if is_keras(name):
             self.file.attributes.append(
-                AttributeRef(name=name, raw=raw, node=node, full=full, imported=imported)
+                AttributeRef(
+                    name=name,
+                    raw=raw,
+                    node=node,
+                    full=full,
+                    imported=imported,
+                    guarded=self.guards > 0,
+                )
             )
             self.file.anchors[id(node)] = self.anchor
 
@@ -645,6 +686,7 @@ class _Reader:
                 ),
                 in_function=self.function,
                 star_kwargs=star_kwargs,
+                guarded=self.guards > 0,
             )
         )
         if method is not None:
@@ -669,13 +711,42 @@ class _Reader:
         if isinstance(target, Layer):
             return self.apply_layer(target, args, kwargs)
         if isinstance(target, Model):
-            # A model used as a layer inside another graph.
-            return Tensor([])
+            # A model used as a layer inside another graph: how many outputs it has is not
+            # followed, but what feeds it stays part of the graph.
+            applied = self.opaque(node, [*args, *kwargs.values()])
+            if applied is not None:
+                return applied
+            # `MyModel()`: an instance of the file's own Model subclass, compiled and fit.
+            return target if target.kind == "subclassed" else Tensor([])
         if isinstance(target, Ref):
-            return self.construct(
+            value = self.construct(
                 target.name, target.raw, node, args, kwargs, arg_nodes, star_args, star_kwargs
             )
-        return UNKNOWN
+            if isinstance(value, CallValue):
+                # `tf.concat([a, b], -1)`, `keras.ops.mean(x)`: an operation on tensors.
+                return self.opaque(node, [*args, *kwargs.values()]) or value
+            return value
+        # A custom layer or function applied to tensors (`MyBlock(8)(x)`, `helper(x)`).
+        return self.opaque(node, [*args, *kwargs.values()]) or UNKNOWN
+
+    def opaque(self, node: cst.BaseExpression, inputs: list[Any]) -> Tensor | None:
+        """A stand-in layer for an operation on tensors the reader cannot see into, so that
+        what is upstream stays in the graph; None when no input is a tensor."""
+        sources = [item for item in _flat_items(inputs) if isinstance(item, Tensor)]
+        if not sources:
+            return None
+        layer = Layer(
+            cls=UNKNOWN_LAYER,
+            raw="",
+            args=(),
+            kwargs={},
+            node=node,
+            repeat=self.repeat,
+            seq=self.next_seq(),
+            branch=self.branch,
+        )
+        tensor: Tensor = self.apply_layer(layer, (sources,), {})
+        return tensor
 
     def anchor_call(self, node: cst.Call) -> None:
         anchors, anchor = self.file.anchors, self.anchor
@@ -842,6 +913,8 @@ class _Reader:
         model.edges = sorted(edges)
         model.inputs = [index[id(layer)] for layer in in_layers if id(layer) in index]
         model.outputs = [index[id(layer)] for layer in out_layers if id(layer) in index]
+        if any(layer.cls == UNKNOWN_LAYER for layer in ordered):
+            model.complete = False
         self.file.models.append(model)
         return model
 
@@ -947,6 +1020,67 @@ class _Reader:
         if self.function is None and self.file.first_fit_seq is None:
             self.file.first_fit_seq = seq
         return fit
+
+
+# Exceptions a compatibility shim catches when a name or argument is missing.
+_COMPAT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "TypeError"})
+
+
+def _catches_compat_errors(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    if handler.type is None:
+        return True  # a bare except
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for item in types:
+        value = item.value if isinstance(item, cst.Element) else item
+        name = dotted_name(value) if isinstance(value, cst.BaseExpression) else None
+        if name is not None and name.rsplit(".", 1)[-1] in _COMPAT_ERRORS:
+            return True
+    return False
+
+
+def _is_version_test(test: cst.BaseExpression) -> bool:
+    """`if hasattr(keras, "x")`, `if tf.__version__ >= "2"`, `if keras_2:`, `if LooseVersion(...)`."""
+    stack: list[cst.CSTNode] = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            word = node.value.lower()
+            if (
+                word in ("hasattr", "getattr")
+                or "version" in word
+                or word.startswith(("keras_", "tf_", "tf1", "tf2"))
+            ):
+                return True
+        elif isinstance(node, cst.Attribute) and "version" in node.attr.value.lower():
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _sets_self(fn: cst.FunctionDef) -> bool:
+    """Whether a method assigns an attribute of `self` (`self.model = ...`) anywhere."""
+    stack: list[cst.CSTNode] = [fn.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                name = (
+                    dotted_name(target.target) if isinstance(target.target, cst.Attribute) else None
+                )
+                if name is not None and name.startswith("self."):
+                    return True
+        elif isinstance(node, cst.BaseExpression):
+            continue
+        stack.extend(node.children)
+    return False
+
+
+def _flat_items(values: Iterable[Any]) -> Iterable[Any]:
+    for value in values:
+        if isinstance(value, list | tuple):
+            yield from _flat_items(value)
+        else:
+            yield value
 
 
 def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:

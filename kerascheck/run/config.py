@@ -17,6 +17,7 @@ from kerascheck.model.settings import Settings
 from kerascheck.read.file_bytes import SourceUnreadable, read_source
 from kerascheck.run.discovery import SKIP_DIRS
 from kerascheck.run.globs import PathGlob
+from kerascheck.run.target_version import TARGET_VERSIONS, Target, infer
 
 KERASCHECK_TOML = "kerascheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -24,7 +25,7 @@ DEFAULT_EXCLUDE = tuple(sorted(SKIP_DIRS))
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 _CODE_KEYS = ("select", "extend-select", "ignore")
 _BOOL_KEYS = ("force-exclude", "respect-gitignore")
-KNOWN_KEYS = frozenset({*_LIST_KEYS, *_BOOL_KEYS, "per-file-ignores", "rules"})
+KNOWN_KEYS = frozenset({*_LIST_KEYS, *_BOOL_KEYS, "per-file-ignores", "rules", "target-version"})
 
 # Numbers in options are sizes and ratios: anything beyond this is a typo, not a setting.
 MAX_NUMBER = 1e9
@@ -52,6 +53,7 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
+    target_version: str | None = None
     keys: set[str] = field(default_factory=set)
     # Keys set by `--config KEY=VALUE` and the like, over what the file says.
     cli_keys: set[str] = field(default_factory=set)
@@ -72,6 +74,7 @@ class Overrides:
     ignore_noqa: bool = False
     verbose: bool = False
     force_exclude: bool = False
+    target_version: str | None = None
     # Tables of settings from `--config KEY=VALUE`, `--exclude` and the like: applied over
     # each configuration file as if written in it (so globs are relative to its folder).
     tables: tuple[dict[str, Any], ...] = ()
@@ -202,6 +205,11 @@ def _fill(config: Config, table: dict[str, Any], prefix: str, path: str) -> None
             config.per_file_ignores = _per_file_ignores(value, where)
         elif key == "rules":
             config.rule_options = _rule_options(value, prefix, path)
+        elif key == "target-version":
+            if value not in TARGET_VERSIONS:
+                choices = " or ".join(f'"{v}"' for v in TARGET_VERSIONS)
+                raise ConfigError(f"{where} must be {choices}, not {value!r}")
+            config.target_version = value
 
 
 def _string_list(value: object, where: str) -> list[str]:
@@ -345,24 +353,44 @@ class Resolved:
     force_exclude: bool
     respect_gitignore: bool
     selected: list[str]
-    _per_file: dict[frozenset[str], Settings] = field(default_factory=dict)
+    # The target version set by the command line or the file; None: inferred per project.
+    fixed_target: Target | None = None
+    _per_file: dict[tuple[frozenset[str], str], Settings] = field(default_factory=dict)
+    # Per folder, for one run: the declarations are read once, and again in the next run.
+    _targets: dict[str, Target] = field(default_factory=dict)
+
+    def target_for(self, path: str) -> Target:
+        """The Keras version in force for a file, and where it came from."""
+        if self.fixed_target is not None:
+            return self.fixed_target
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        if folder not in self._targets:
+            self._targets[folder] = infer(folder)
+        return self._targets[folder]
 
     def settings_for(self, path: str) -> Settings:
         """The settings for one file, after the per-file-ignores that match it."""
+        target = self.target_for(path).version
         if not self.config.per_file_ignores:
-            return self.settings
+            return self._with(frozenset(), target)
         parts = relative_parts(self.config.root, path)
         dropped: set[str] = set()
         for glob, codes in self.config.per_file_ignores:
             if glob.matches_path_or_parent(parts, False):
                 for code in codes:
                     dropped |= expand(code)
-        key = frozenset(dropped)
-        if not key:
+        return self._with(frozenset(dropped), target)
+
+    def _with(self, dropped: frozenset[str], target: str) -> Settings:
+        if not dropped and target == self.settings.target_version:
             return self.settings
+        key = (dropped, target)
         if key not in self._per_file:
-            rules = [r for r in self.settings.rules if r.code not in key]
-            self._per_file[key] = dataclasses.replace(self.settings, rules=rules)
+            rules = [r for r in self.settings.rules if r.code not in dropped]
+            self._per_file[key] = dataclasses.replace(
+                self.settings, rules=rules, target_version=target
+            )
         return self._per_file[key]
 
 
@@ -436,15 +464,21 @@ class Resolver:
         config = with_overrides(config, self.cli.tables)
         rules = all_rules()
         codes = selected_codes(config, self.cli)
+        fixed: Target | None = None
+        if self.cli.target_version is not None:
+            fixed = Target(self.cli.target_version, COMMAND_LINE)
+        elif config.target_version is not None:
+            fixed = Target(config.target_version, config.origin("target-version"))
         settings = Settings(
             rules=[rules[code] for code in codes],
             rule_options=config.rule_options,
             ignore_noqa=self.cli.ignore_noqa,
             verbose=self.cli.verbose,
+            target_version=(fixed or infer(config.root)).version,
             fixable=fixable_codes(self.cli),
         )
         patterns = [*(config.exclude or DEFAULT_EXCLUDE), *config.extend_exclude]
         excluder = Excluder(config.root, tuple(PathGlob(p) for p in patterns))
         force = self.cli.force_exclude or bool(config.force_exclude)
         respect = config.respect_gitignore is not False
-        return Resolved(config, settings, excluder, force, respect, codes)
+        return Resolved(config, settings, excluder, force, respect, codes, fixed)

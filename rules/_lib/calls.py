@@ -42,6 +42,8 @@ class KerasCall:
 def keras_calls(file: FileModel, wanted: Any) -> Iterator[KerasCall]:
     """Calls of the classes `wanted(name)` accepts; a partial factory counts once, itself."""
     for site in file.calls:
+        if site.guarded:
+            continue  # a compatibility shim for other Keras versions
         if site.callee is not None and wanted(site.callee):
             yield KerasCall(site.callee, site.node, site.args, site.kwargs, site.star_kwargs)
         elif (
@@ -78,5 +80,7 @@ def model_receiver(value: Any) -> str | None:
 def method_sites(file: FileModel, names: frozenset[str] | set[str]) -> Iterator[CallSite]:
     """Method calls named in `names` on a value that is or may be a Keras model."""
     for site in file.calls:
+        if site.guarded:
+            continue
         if site.method in names and model_receiver(site.receiver) is not None:
             yield site

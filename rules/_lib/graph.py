@@ -198,3 +198,10 @@ def incoming_width(model: Model, index: int) -> int | None:
         return declared_input_width(layer)
     width = facts.units(layer) if facts.is_dense(layer) else None
     return width if isinstance(width, int) else None
+
+
+def every_use(file: FileModel, node: object, flagged: set[int]) -> bool:
+    """Whether every layer the code at `node` makes is in `flagged` (ids): a build function
+    called as `block("relu")` and `block("selu")` makes two layers from one call, and a fix
+    there changes both."""
+    return all(id(layer) in flagged for layer in file.layers if layer.node is node)

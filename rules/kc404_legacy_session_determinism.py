@@ -8,51 +8,13 @@ from kerascheck.model.description import CallSite
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
-_SESSIONS = frozenset(
-    {
-        "tensorflow.compat.v1.Session",
-        "tensorflow.compat.v1.InteractiveSession",
-        "tensorflow.Session",
-        "tensorflow.InteractiveSession",
-    }
-)
+from ._lib.tf1 import SESSIONS, graph_program
+
 _CONFIGS = frozenset({"tensorflow.compat.v1.ConfigProto", "tensorflow.ConfigProto"})
 _SET_SESSION = frozenset(
     {"tensorflow.compat.v1.keras.backend.set_session", "keras.backend.set_session"}
 )
 _THREAD_SETTINGS = ("intra_op_parallelism_threads", "inter_op_parallelism_threads")
-# With these the program builds and runs TF1 graphs, where a session is real.
-_GRAPH_MODE = frozenset(
-    {
-        "tensorflow.compat.v1.disable_eager_execution",
-        "tensorflow.compat.v1.disable_v2_behavior",
-        "tensorflow.Graph",
-        "tensorflow.compat.v1.Graph",
-        "tensorflow.compat.v1.placeholder",
-        "tensorflow.compat.v1.global_variables_initializer",
-        "tensorflow.compat.v1.initialize_all_variables",
-        "tensorflow.compat.v1.get_variable",
-        "tensorflow.compat.v1.variable_scope",
-        "tensorflow.compat.v1.train.Saver",
-        # TF1's own spellings (gone from TF2): the program is a TF1 program.
-        "tensorflow.Session",
-        "tensorflow.InteractiveSession",
-        "tensorflow.ConfigProto",
-        "tensorflow.placeholder",
-        "tensorflow.global_variables_initializer",
-        "tensorflow.initialize_all_variables",
-        "tensorflow.local_variables_initializer",
-        "tensorflow.get_variable",
-        "tensorflow.variable_scope",
-        "tensorflow.train.Saver",
-        "tensorflow.train.GradientDescentOptimizer",
-        "tensorflow.train.AdamOptimizer",
-        "tensorflow.train.RMSPropOptimizer",
-        "tensorflow.train.MomentumOptimizer",
-        "tensorflow.contrib",
-    }
-)
-
 _INSTEAD = (
     "for reproducible training call keras.utils.set_random_seed(n) and "
     "tf.config.experimental.enable_op_determinism()"
@@ -63,19 +25,8 @@ def _thread_config(call: CallSite) -> bool:
     return call.callee in _CONFIGS and any(key in call.kwargs for key in _THREAD_SETTINGS)
 
 
-def graph_program(calls: list[CallSite]) -> bool:
-    """The program builds and runs TF1 graphs (where a session is real)."""
-    for call in calls:
-        callee = call.callee or ""
-        if callee in _GRAPH_MODE or callee.startswith("tensorflow.contrib."):
-            return True
-        if call.method == "run" and getattr(call.receiver, "callee", None) in _SESSIONS:
-            return True
-    return False
-
-
 def problem(call: CallSite, target_version: str) -> str | None:
-    if call.callee in _SESSIONS:
+    if call.callee in SESSIONS:
         return f"{call.raw}() has no effect on TF2 eager / Keras training, which never runs in it"
     if _thread_config(call):
         return (

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.knowledge import tf1_removals
-from kerascheck.model.description import FileModel
+from kerascheck.model.description import CallSite, FileModel
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib.tf1 import graph_program
 
 _V1_MARKERS = ("tensorflow.compat.v1", "tensorflow.disable_v2_behavior")
 
@@ -25,7 +27,9 @@ class RemovedTf1Api(Rule):
     `tf.placeholder`, `tf.Session`, `tf.train.AdamOptimizer`, `tf.merge_all_summaries`,
     `tf.train.SummaryWriter`, `tf.contrib.*`, ... (the list is generated from the
     installed TensorFlow's API tree by `scripts/gen_tf1_removals.py`, plus the TF 0.x
-    spellings), once a name and file, with the replacement where there is one. Programs
+    spellings), once a name and file, with the replacement where there is one. A whole
+    TF1 program (sessions, placeholders, TF1 optimizers) gets one finding, at its first
+    removed call, that says how to run or port it. Programs
     that use `tf.compat.v1` (`import tensorflow.compat.v1 as tf`,
     `tf.compat.v1.disable_v2_behavior()`) are not reported: they keep their TF1 APIs on
     purpose.
@@ -79,12 +83,24 @@ class RemovedTf1Api(Rule):
         Invalid(
             """
             import tensorflow as tf
-            x = tf.placeholder(tf.float32, [None, 784])
+            model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
             merged = tf.merge_all_summaries()
             writer = tf.train.SummaryWriter("logs")
-            other = tf.placeholder(tf.int32)
+            again = tf.merge_all_summaries()
             """,
-            lines=(3, 4, 5),
+            lines=(4, 5),
+        ),
+        # A TF1 graph program: one finding for the program, at its first removed API.
+        Invalid(
+            """
+            import tensorflow as tf
+            x = tf.placeholder(tf.float32, [None, 784])
+            w = tf.get_variable("w", [784, 10])
+            train = tf.train.AdamOptimizer(0.001).minimize(tf.reduce_sum(w))
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+            """,
+            lines=(3,),
         ),
         Invalid(
             """
@@ -100,7 +116,7 @@ class RemovedTf1Api(Rule):
         file = ctx.file
         if compat_program(file):
             return
-        seen: set[str] = set()
+        removed: dict[str, tuple[CallSite, str, str]] = {}
         for call in file.calls:
             callee = call.callee
             if callee is None or not callee.startswith("tensorflow."):
@@ -108,12 +124,26 @@ class RemovedTf1Api(Rule):
             name = "tf." + callee[len("tensorflow.") :]
             # tf.contrib went as a whole: one finding a contrib module, not one a name.
             key = ".".join(name.split(".")[:3]) if name.startswith("tf.contrib.") else name
-            if key in seen:
-                continue
             replacement = tf1_removals.replacement(name)
-            if replacement is None:
-                continue
-            seen.add(key)
+            if replacement is not None and key not in removed:
+                removed[key] = (call, name, replacement)
+        if not removed:
+            return
+        if graph_program(file.calls):
+            # A whole TF1 program: one finding says what to do with it, not one per API.
+            first, _, _ = next(iter(removed.values()))
+            names = [f"`{key}`" for key in removed]
+            listed = ", ".join(names[:3]) + (
+                f" and {len(names) - 3} more" if len(names) > 3 else ""
+            )
+            yield self.finding(
+                first.node.func,
+                f"this is a TensorFlow 1 program ({listed}, removed in TensorFlow 2); run it on "
+                "TensorFlow 1.x or with `import tensorflow.compat.v1 as tf` and "
+                "`tf.disable_v2_behavior()`, or port it to TF2",
+            )
+            return
+        for key, (call, name, replacement) in removed.items():
             if key != name:
                 message = (
                     f"`{key}` (here `{call.raw or name}`) was removed in TensorFlow 2 with all "

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kerascheck.runtime.targets import UsageError, notebook_cells, parse_target
+from kerascheck.runtime.child.running import notebook_cells
+from kerascheck.runtime.parent.targets import UsageError, parse_target
 
 from .conftest import ROOT, fixture
 

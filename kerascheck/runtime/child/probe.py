@@ -9,7 +9,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerascheck.runtime import arrays, backend
+from kerascheck.runtime.child import arrays, backend
 
 RELU_FAMILY = frozenset({"relu", "relu6", "leaky_relu", "prelu", "elu"})
 # Pre-activations beyond ±5 are exactly the outputs beyond f(±5): both are monotone.
@@ -25,7 +25,68 @@ LOSS_ALIASES = {
     "bce": "binary_crossentropy",
 }
 
+# Layers that only reshape or rescale what they receive: KR008 looks through them.
+PREPROCESSING = frozenset(
+    {
+        "InputLayer",
+        "Flatten",
+        "Reshape",
+        "Normalization",
+        "Rescaling",
+        "Permute",
+        "Dropout",
+        "AlphaDropout",
+        "GaussianNoise",
+        "Identity",
+    }
+)
+
 _probes: dict[int, Any] = {}
+_traced: dict[int, list[Any]] = {}
+
+
+def is_subclassed(model: Any) -> bool:
+    return type(model).__name__ not in ("Sequential", "Functional")
+
+
+def layers_of(model: Any) -> list[Any]:
+    """The layers measured and reported: the model's own list, or for a subclassed model the
+    innermost layers its `call` used, in the order it used them."""
+    if is_subclassed(model):
+        return _traced.get(id(model)) or list(model.layers)
+    return list(model.layers)
+
+
+def trace(model: Any, x: Any, training: bool) -> list[tuple[Any, Any, Any]]:
+    """(layer, first input, output) of every innermost layer a forward pass calls, in order."""
+    calls: list[tuple[Any, Any, Any]] = []
+    seen: set[int] = set()
+    original = keras.layers.Layer.__call__
+
+    def recording(layer: Any, *args: Any, **kwargs: Any) -> Any:
+        out = original(layer, *args, **kwargs)
+        if id(layer) not in seen and not _has_sublayers(layer):
+            seen.add(id(layer))
+            calls.append((layer, args[0] if args else next(iter(kwargs.values()), None), out))
+        return out
+
+    keras.layers.Layer.__call__ = recording
+    try:
+        model(x, training=training)
+    finally:
+        keras.layers.Layer.__call__ = original
+    if is_subclassed(model):
+        _traced[id(model)] = [layer for layer, _, _ in calls]
+    return calls
+
+
+def _has_sublayers(layer: Any) -> bool:
+    if isinstance(layer, keras.Model):
+        return True
+    try:
+        return any(True for _ in layer._flatten_layers(include_self=False, recursive=False))
+    except (AttributeError, TypeError):
+        return False
 
 
 def activation_name(layer: Any) -> str | None:
@@ -71,7 +132,7 @@ def probe_model(model: Any) -> tuple[Any, list[int]] | None:
 def sample_rows(model: Any, wanted: int) -> int:
     """Rows such that all layers' outputs for them stay under MAX_ELEMENTS values."""
     per_row = 0
-    for layer in model.layers:
+    for layer in layers_of(model):
         try:
             shape = layer.output.shape
         except (AttributeError, ValueError):
@@ -95,9 +156,10 @@ def layer_stats(model: Any, x: Any, training: bool) -> list[dict[str, Any]] | No
     if found is None:
         return None
     indices, outputs = found
+    layers = layers_of(model)
     stats = []
     for index, out in zip(indices, outputs, strict=False):
-        layer = model.layers[index]
+        layer = layers[index]
         values = np.asarray(keras.ops.convert_to_numpy(out), dtype="float64")
         stats.append(_one_layer(index, layer, values))
     return stats
@@ -113,6 +175,9 @@ def _outputs(model: Any, x: Any, training: bool) -> tuple[list[int], list[Any]] 
             indices.append(index)
             outputs.append(value)
         return indices, outputs
+    if is_subclassed(model):
+        calls = trace(model, x, training)
+        return list(range(len(calls))), [out for _, _, out in calls]
     probe = probe_model(model)
     if probe is None:
         return None
@@ -157,7 +222,8 @@ def _restore_state(model: Any, saved: list[np.ndarray]) -> None:
 
 
 def standard_input(model: Any, rows: int, seed: int) -> Any:
-    """Standard normal input of the model's input shapes (None for non-float inputs)."""
+    """Standard normal input of the model's input shapes (None for non-float inputs); images
+    and sequences get smooth noise, since averaging i.i.d. noise over space erases its spread."""
     inputs = getattr(model, "inputs", None)
     if not inputs:
         return None
@@ -167,8 +233,62 @@ def standard_input(model: Any, rows: int, seed: int) -> Any:
         if "float" not in str(tensor.dtype):
             return None
         shape = [rows] + [d or 8 for d in tensor.shape[1:]]
-        made.append(rng.standard_normal(shape).astype(str(tensor.dtype)))
+        made.append(smooth_normal(rng, shape).astype(str(tensor.dtype)))
     return made[0] if len(made) == 1 else made
+
+
+def smooth_normal(rng: np.random.RandomState, shape: list[int]) -> np.ndarray:
+    """Standard normal values, correlated along the spatial axes (all but the first and last)."""
+    if len(shape) < 3:
+        return rng.standard_normal(shape)
+    coarse = [shape[0]] + [max(1, (d + 3) // 4) for d in shape[1:-1]] + [shape[-1]]
+    values = rng.standard_normal(coarse)
+    for axis in range(1, len(shape) - 1):
+        values = np.repeat(values, 4, axis=axis).take(range(shape[axis]), axis=axis)
+    values = values + 0.3 * rng.standard_normal(shape)
+    return (values - values.mean()) / values.std()
+
+
+def first_selu(model: Any) -> tuple[int, bool] | None:
+    """Index of the first SELU layer, and whether only preprocessing lies before it."""
+    layers = layers_of(model)
+    for index, layer in enumerate(layers):
+        if activation_name(layer) == "selu":
+            before = layers[:index]
+            return index, all(type(b).__name__ in PREPROCESSING for b in before)
+    return None
+
+
+def selu_input(model: Any, x: Any) -> Any:
+    """What the first SELU layer receives for the input x, as NumPy."""
+    found = first_selu(model)
+    if found is None or x is None:
+        return None
+    target = layers_of(model)[found[0]]
+    for layer, received, _ in trace(model, x, False):
+        if layer is target:
+            return arrays.to_numpy(received)
+    return None
+
+
+def has_normalization(model: Any) -> bool:
+    return any(type(layer).__name__ == "Normalization" for layer in layers_of(model))
+
+
+def standardized(x: Any) -> Any:
+    """Each feature of each input rescaled to mean 0 and std 1 over the sample."""
+    made = []
+    for value in arrays.as_list(x):
+        data = np.asarray(arrays.to_numpy(value))
+        if not np.issubdtype(data.dtype, np.floating):
+            return None
+        flat = data.reshape(data.shape[0], -1).astype("float64")
+        std = flat.std(axis=0)
+        flat = (flat - flat.mean(axis=0)) / np.where(std > 0, std, 1.0)
+        made.append(flat.reshape(data.shape).astype(data.dtype))
+    if isinstance(x, dict):
+        return dict(zip(x.keys(), made, strict=False))
+    return made[0] if not isinstance(x, (list, tuple)) else type(x)(made)
 
 
 def input_stats(x: Any) -> list[dict[str, Any]]:
@@ -197,7 +317,8 @@ def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
     if x is None or y is None or not getattr(model, "compiled", False):
         return None
     owner: dict[int, int] = {}
-    for index, layer in enumerate(model.layers):
+    layers = layers_of(model)
+    for index, layer in enumerate(layers):
         for variable in layer.trainable_variables:
             owner.setdefault(id(variable), index)
     saved = _save_state(model)
@@ -221,7 +342,7 @@ def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
         # The root mean square compares layers of different sizes: a 784x300 kernel's norm
         # is large beside a 100x10 one's for the same per-weight gradient.
         rms = norm / math.sqrt(max(1, sizes[i]))
-        found.append({"index": i, "layer": model.layers[i].name, "norm": norm, "rms": rms})
+        found.append({"index": i, "layer": layers[i].name, "norm": norm, "rms": rms})
     return found
 
 
@@ -302,7 +423,7 @@ def _label_problem(loss: str | None, labels: np.ndarray, units: int) -> str | No
 def weights(model: Any) -> dict[str, np.ndarray]:
     """Every layer's weights keyed by position and name, so two runs line up."""
     found = {}
-    for index, layer in enumerate(model.layers):
+    for index, layer in enumerate(layers_of(model)):
         for position, variable in enumerate(layer.weights):
             key = f"{index:04d}/{layer.name}/{position}"
             found[key] = np.array(keras.ops.convert_to_numpy(variable))
@@ -311,7 +432,7 @@ def weights(model: Any) -> dict[str, np.ndarray]:
 
 def nonfinite_layer(model: Any) -> str | None:
     """The first layer whose weights hold NaN or Inf."""
-    for layer in model.layers:
+    for layer in layers_of(model):
         for variable in layer.weights:
             value = np.asarray(keras.ops.convert_to_numpy(variable))
             if np.issubdtype(value.dtype, np.floating) and not np.isfinite(value).all():

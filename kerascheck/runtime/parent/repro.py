@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from kerascheck.runtime.checks import Places, diagnostic
+from kerascheck.runtime.parent.checks import Places, diagnostic
 from kerascheck.types import Diagnostic
 
 KERAS_SEED = "keras.utils.set_random_seed"
@@ -78,7 +78,7 @@ def _verdict(init: dict[str, Any] | None, fit: dict[str, Any] | None) -> dict[st
     }
 
 
-def likely_causes(result: dict[str, Any], record: dict[str, Any], at_init: bool) -> list[str]:
+def likely_causes(result: dict[str, Any], record: ModelRecord, at_init: bool) -> list[str]:
     """Why two runs differ, read from the seed calls the run made and how it fit."""
     kinds = {seed["kind"] for seed in result.get("seeds") or []}
     causes = []
@@ -119,7 +119,7 @@ def _unseeded_shuffles(result: dict[str, Any], kinds: set[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _seed_after_build(result: dict[str, Any], record: dict[str, Any]) -> str | None:
+def _seed_after_build(result: dict[str, Any], record: ModelRecord) -> str | None:
     built = (record.get("description") or {}).get("layers") or []
     first = next((layer["location"] for layer in built if layer.get("location")), None)
     seeds = [s["location"] for s in result.get("seeds") or [] if s.get("location")]
@@ -133,7 +133,7 @@ def _seed_after_build(result: dict[str, Any], record: dict[str, Any]) -> str | N
     return None
 
 
-def _diagnostic(record: dict[str, Any], verdict: dict[str, Any], fallback: str) -> Diagnostic:
+def _diagnostic(record: ModelRecord, verdict: dict[str, Any], fallback: str) -> Diagnostic:
     places = Places(record, fallback)
     when = "already at initialization" if verdict["differed_at_init"] else "only after the fit"
     causes = verdict.get("causes") or []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.runtime import probe
+from kerascheck.runtime.child import probe
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:
@@ -38,7 +38,7 @@ def layer_class(layer: Any) -> str:
 
 
 def describe_model(model: Any, locations: dict[int, dict[str, Any] | None]) -> dict[str, Any]:
-    layers = list(model.layers)
+    layers = probe.layers_of(model)
     described = []
     for layer in layers:
         try:
@@ -96,7 +96,8 @@ def _output_shape(layer: Any) -> list[Any] | None:
 def _graph(model: Any, layers: list[Any]) -> tuple[list[list[int]], list[int], list[int]]:
     """Edges between layer indices, and which layers are inputs and outputs."""
     position = {id(layer): i for i, layer in enumerate(layers)}
-    if _kind(model) == "sequential":
+    if _kind(model) in ("sequential", "subclassed"):
+        # A subclassed model's layers are listed in the order its call used them.
         chain = [[i, i + 1] for i in range(len(layers) - 1)]
         return chain, [0] if layers else [], [len(layers) - 1] if layers else []
     edges: set[tuple[int, int]] = set()

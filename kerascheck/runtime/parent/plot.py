@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.runtime import checks
+from kerascheck.runtime.parent import checks
 
 
 def plot_selu(models: list[dict[str, Any]], path: str) -> bool:
     """Draw every SELU model's statistics into one PNG; False when there is nothing to draw."""
-    drawn = [m for m in models if (m["stats"].get("selu_standardized_input") or {}).get("init")]
+    drawn = [m for m in models if (m["stats"].get("selu") or {}).get("init")]
     if not drawn:
         return False
     import matplotlib
@@ -19,7 +19,7 @@ def plot_selu(models: list[dict[str, Any]], path: str) -> bool:
 
     figure, axes = plt.subplots(len(drawn), 2, figsize=(10, 3.2 * len(drawn)), squeeze=False)
     for row, model in zip(axes, drawn, strict=False):
-        stats = model["stats"]["selu_standardized_input"]
+        stats = model["stats"]["selu"]
         for when, style in (("init", "-"), ("fit", "--")):
             entries = [e for e in stats.get(when) or [] if e.get("activation") == "selu"]
             depth = list(range(1, len(entries) + 1))

@@ -18,7 +18,7 @@ _LIBRARY_DIRS: tuple[str, ...] = tuple(
             for key in ("stdlib", "platstdlib", "purelib", "platlib")
             if (p := sysconfig.get_paths().get(key))
         }
-        | {os.path.realpath(os.path.dirname(os.path.dirname(__file__)))},
+        | {os.path.realpath(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))},
         key=len,
         reverse=True,
     )

@@ -1,4 +1,4 @@
-"""The child's patches: where layers are made, capped and measured fits, seeds, redirected saves."""
+"""The child's Keras patches: where layers are made, capped and measured fits, redirected saves."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import functools
 import inspect
 import json
 import os
-import random
 import sys
 import time
 import weakref
@@ -16,67 +15,45 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerascheck.runtime import arrays, backend, locations, probe
-from kerascheck.runtime.protocol import PROGRESS_FILE, SAVES_DIR, ChildSpec
+from kerascheck.runtime.child import arrays, calls, locations, probe, scratch
+from kerascheck.runtime.protocol import (
+    INPUT_MEAN_LIMIT,
+    INPUT_STD_BAND,
+    PROGRESS_FILE,
+    ChildSpec,
+    ModelRecord,
+)
 
 # Models measured in full; further ones are still capped but only described.
 MAX_MEASURED_MODELS = 8
 STATS_ROWS = 512
 SELU_ROWS = 1000
 DEFAULT_BATCH = 32
+# Batches of a dataset or generator read for the probe sample.
+SAMPLE_BATCHES = 8
 
 
 class Session:
     """What the child learns while the user's code runs."""
 
-    def __init__(self, spec: ChildSpec) -> None:
+    def __init__(self, spec: ChildSpec, flush: Callable[[], None]) -> None:
         self.spec = spec
-        self.layer_locations: dict[int, dict[str, Any] | None] = {}
+        self.flush = flush
+        self.layer_locations: dict[int, Any] = {}
         # Measured models stay alive until the end, when they are described.
         self.keep_alive: list[Any] = []
-        self.models: dict[int, dict[str, Any]] = {}
+        self.models: dict[int, ModelRecord] = {}
         self.model_objects: dict[int, Any] = {}
-        self.seeds: list[dict[str, Any]] = []
-        self.shuffles: list[dict[str, Any]] = []
-        self.saves: list[list[str]] = []
         self.warnings: list[str] = []
-        self.saves_dir = os.path.join(spec["workdir"], SAVES_DIR)
-        self._seeding = False
         self._fitting = False
         self._started = time.monotonic()
-
-    # ------------------------------------------------------------ progress
 
     def progress(self, stage: str, detail: str = "") -> None:
         line = json.dumps({"t": time.monotonic() - self._started, "stage": stage, "detail": detail})
         with open(os.path.join(self.spec["workdir"], PROGRESS_FILE), "a", encoding="utf-8") as f:
             f.write(line + "\n")
 
-    # ------------------------------------------------------------ paths
-
-    def redirect(self, path: Any) -> Any:
-        """The same path inside the run's temporary folder; file objects pass unchanged."""
-        if not isinstance(path, (str, os.PathLike)):
-            return path
-        absolute = os.path.abspath(os.fspath(path))
-        if absolute.startswith(self.saves_dir + os.sep):
-            return absolute
-        target = os.path.join(self.saves_dir, absolute.lstrip(os.sep))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        self.saves.append([absolute, target])
-        return target
-
-    def redirected_if_saved(self, path: Any) -> Any:
-        """A load reads what this run saved, when it saved that path."""
-        if not isinstance(path, (str, os.PathLike)):
-            return path
-        absolute = os.path.abspath(os.fspath(path))
-        target = os.path.join(self.saves_dir, absolute.lstrip(os.sep))
-        return target if os.path.exists(target) else path
-
-    # ------------------------------------------------------------ models
-
-    def record(self, model: Any) -> dict[str, Any]:
+    def record(self, model: Any) -> ModelRecord:
         key = id(model)
         if key not in self.models:
             self.models[key] = {
@@ -97,13 +74,13 @@ class Session:
 session: Session | None = None
 
 
-def install(spec: ChildSpec) -> Session:
+def install(spec: ChildSpec, flush: Callable[[], None]) -> Session:
     global session
-    session = Session(spec)
+    session = Session(spec, flush)
     _patch_layer_init(session)
     _patch_fit(session)
-    _patch_saving(session)
-    _patch_seeds(session)
+    _patch_saving()
+    calls.keras_imported(keras)
     return session
 
 
@@ -167,16 +144,16 @@ def _capped_fit(state: Session, original: Callable[..., Any], a: dict[str, Any])
     spec = state.spec
     record = state.record(model)
     where = locations.user_caller(1)
-    all_labels = a["y"]
     requested = int(a["epochs"])
     initial = int(a["initial_epoch"] or 0)
     a["epochs"] = initial + max(1, min(requested - initial, spec["epochs"]))
     a["verbose"] = 0
     batch = int(a["batch_size"] or DEFAULT_BATCH)
     data_kind = _cap_steps(a, spec["max_steps"], batch)
-    x_sample, y_sample, a["x"] = arrays.first_batch(a["x"], a["y"])
-    if y_sample is None and a["y"] is not None:
-        y_sample = a["y"]
+    x_sample, y_sample, a["x"] = arrays.sample_batches(
+        a["x"], a["y"], STATS_ROWS if not arrays.is_array_tree(a["x"]) else SELU_ROWS,
+        SAMPLE_BATCHES, spec["seed"],
+    )
     record["fits"].append(
         {
             "location": where,
@@ -187,25 +164,30 @@ def _capped_fit(state: Session, original: Callable[..., Any], a: dict[str, Any])
             "data": data_kind,
         }
     )
+    record.setdefault("data", "synthetic" if state.spec["kind"] == "factory" else "user")
     measuring = record["measured"]
     if measuring and len(record["fits"]) == 1:
         state.progress("measuring", f"{model.name} before the fit")
-        labels = all_labels if arrays.is_array_tree(a["x"]) and all_labels is not None else y_sample
         clock = time.monotonic()
-        _measure_before(state, record, model, x_sample, y_sample, labels)
+        _measure_before(state, record, model, x_sample, y_sample)
         record["seconds_measuring"] = time.monotonic() - clock
+        state.flush()
     callbacks = list(a["callbacks"] or [])
     callbacks.append(_recorder(record))
     a["callbacks"] = callbacks
     state.progress("fitting", f"{model.name}: {a['epochs'] - initial} epoch(s)")
     clock = time.monotonic()
-    history = original(**a)
-    record["seconds_fitting"] = record.get("seconds_fitting", 0.0) + time.monotonic() - clock
+    try:
+        history = original(**a)
+    finally:
+        record["seconds_fitting"] = record.get("seconds_fitting", 0.0) + time.monotonic() - clock
+        state.flush()
     if measuring:
         state.progress("measuring", f"{model.name} after the fit")
         clock = time.monotonic()
         _measure_after(state, record, model, x_sample)
         record["seconds_measuring"] += time.monotonic() - clock
+        state.flush()
     return history
 
 
@@ -247,16 +229,16 @@ def _capped_steps(data: Any, steps: Any, max_steps: int) -> int | None:
     return max_steps if known > max_steps else None
 
 
-def _measure_before(
-    state: Session, record: dict[str, Any], model: Any, x: Any, y: Any, labels: Any
-) -> None:
+def _measure_before(state: Session, record: ModelRecord, model: Any, x: Any, y: Any) -> None:
     x_rows = arrays.head(x, STATS_ROWS) if x is not None else None
     if x_rows is not None and not getattr(model, "built", True):
         model(arrays.head(x_rows, 1))  # build it so its layers have outputs to read
+    if x_rows is not None and probe.is_subclassed(model):
+        _safely(state, "tracing the layers", probe.trace, model, arrays.head(x_rows, 2), False)
     record["weights"]["init"] = _save_weights(state, record, model, "init")
     rows = probe.sample_rows(model, STATS_ROWS)
     record["input_stats"] = probe.input_stats(x)
-    record["labels"] = _safely(state, "label check", probe.label_checks, model, x, labels) or []
+    record["labels"] = _safely(state, "label check", probe.label_checks, model, x, y) or []
     record["stats"] = {
         "init": _safely(state, "layer statistics", probe.layer_stats, model, _rows(x, rows), False)
     }
@@ -266,37 +248,60 @@ def _measure_before(
         record["grad_norms"] = _safely(
             state, "gradients", probe.gradient_norms, model, batch_x, batch_y
         )
-    is_selu = any(probe.activation_name(layer) == "selu" for layer in model.layers)
-    record["selu"] = is_selu
-    if is_selu:
-        standard = probe.standard_input(
-            model, probe.sample_rows(model, SELU_ROWS), state.spec["seed"]
-        )
-        record["selu_standard"] = standard is not None
-        record["selu_stats"] = {
-            "init": _safely(state, "SELU statistics", probe.layer_stats, model, standard, True)
-        }
-        record["selu_user_stats"] = {
-            "init": _safely(
-                state, "SELU statistics", probe.layer_stats, model, _rows(x, rows), True
-            )
-        }
-        record["_standard"] = standard
+    found = probe.first_selu(model)
+    record["selu"] = found is not None
+    if found is None:
+        return
+    selu_rows = probe.sample_rows(model, SELU_ROWS)
+    sample = _rows(x, selu_rows)
+    if found[1] and sample is not None:
+        received = _safely(state, "SELU input", probe.selu_input, model, sample)
+        record["selu_input_stats"] = probe.input_stats(received) if received is not None else []
+    probe_x = _selu_probe_data(state, record, model, sample, selu_rows)
+    record["selu_standardized"] = probe_x is not None
+    record["selu_stats"] = {
+        "init": _safely(state, "SELU statistics", probe.layer_stats, model, probe_x, True)
+    }
+    _selu_data[id(model)] = probe_x
 
 
-def _measure_after(state: Session, record: dict[str, Any], model: Any, x: Any) -> None:
+# The data each SELU model was probed with at initialization, probed again after the fit.
+_selu_data: dict[int, Any] = {}
+
+
+def _selu_probe_data(
+    state: Session, record: ModelRecord, model: Any, sample: Any, rows: int
+) -> Any:
+    """Data like the user's for the SELU probe: their own sample when the first SELU layer gets
+    it standardized, that sample standardized when it does not (KR008 says so), and smooth
+    standard normal input when there is no sample."""
+    if sample is None or record.get("data") == "synthetic":
+        return probe.standard_input(model, rows, state.spec["seed"])
+    received = record.get("selu_input_stats")
+    if received and not all(_is_standard(entry) for entry in received):
+        if not probe.has_normalization(model):
+            fixed = probe.standardized(sample)
+            if fixed is not None:
+                return fixed
+    return sample
+
+
+def _is_standard(entry: Any) -> bool:
+    low, high = INPUT_STD_BAND
+    mean, std = entry["mean_abs_feature_mean"], entry["mean_feature_std"]
+    return bool(mean <= INPUT_MEAN_LIMIT and low <= std <= high)
+
+
+def _measure_after(state: Session, record: ModelRecord, model: Any, x: Any) -> None:
     record["weights"]["fit"] = _save_weights(state, record, model, "fit")
     rows = probe.sample_rows(model, STATS_ROWS)
     record.setdefault("stats", {})["fit"] = _safely(
         state, "layer statistics", probe.layer_stats, model, _rows(x, rows), False
     )
     if record.get("selu"):
-        standard = record.get("_standard")
-        record["selu_stats"]["fit"] = _safely(
-            state, "SELU statistics", probe.layer_stats, model, standard, True
-        )
-        record["selu_user_stats"]["fit"] = _safely(
-            state, "SELU statistics", probe.layer_stats, model, _rows(x, rows), True
+        probe_x = _selu_data.get(id(model))
+        record.setdefault("selu_stats", {})["fit"] = _safely(
+            state, "SELU statistics", probe.layer_stats, model, probe_x, True
         )
     if record["nonfinite"] is None:
         layer = probe.nonfinite_layer(model)
@@ -317,7 +322,7 @@ def _safely(state: Session, what: str, function: Callable[..., Any], *args: Any)
         return None
 
 
-def _save_weights(state: Session, record: dict[str, Any], model: Any, when: str) -> str | None:
+def _save_weights(state: Session, record: ModelRecord, model: Any, when: str) -> str | None:
     try:
         values = probe.weights(model)
     except Exception as error:
@@ -328,7 +333,7 @@ def _save_weights(state: Session, record: dict[str, Any], model: Any, when: str)
     return path
 
 
-def _recorder(record: dict[str, Any]) -> Any:
+def _recorder(record: ModelRecord) -> Any:
     """A callback that keeps every batch loss and stops at the first NaN or Inf."""
 
     class Recorder(keras.callbacks.Callback):  # type: ignore[misc]
@@ -367,27 +372,58 @@ def _recorder(record: dict[str, Any]) -> Any:
 # ---------------------------------------------------------------- saving
 
 
-def _patch_saving(state: Session) -> None:
+def _patch_saving() -> None:
+    """Keras and TensorFlow writers that bypass Python's open (HDF5, TensorFlow's file system)
+    get their path argument redirected into the scratch folder."""
     for cls, argument in (
         (keras.callbacks.ModelCheckpoint, "filepath"),
         (keras.callbacks.BackupAndRestore, "backup_dir"),
         (keras.callbacks.CSVLogger, "filename"),
         (keras.callbacks.TensorBoard, "log_dir"),
     ):
-        _redirect_argument(cls, "__init__", argument, state.redirect)
-    _redirect_argument(keras.Model, "save", "filepath", state.redirect)
-    _redirect_argument(keras.Model, "save_weights", "filepath", state.redirect)
-    _redirect_argument(keras.Model, "load_weights", "filepath", state.redirected_if_saved)
+        _redirect_argument(cls, "__init__", argument, _write)
+    for name in ("save", "save_weights", "export"):
+        _redirect_argument(keras.Model, name, "filepath", _write)
+    _redirect_argument(keras.Model, "load_weights", "filepath", _read)
     for namespace in (keras.saving, keras.models):
-        _redirect_argument(namespace, "save_model", "filepath", state.redirect)
-        _redirect_argument(namespace, "load_model", "filepath", state.redirected_if_saved)
+        _redirect_argument(namespace, "save_model", "filepath", _write)
+        _redirect_argument(namespace, "load_model", "filepath", _read)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        _redirect_argument(tf.saved_model, "save", "export_dir", _write)
+        _redirect_argument(tf.saved_model, "load", "export_dir", _read)
+        for name in ("save", "write"):
+            _redirect_argument(tf.train.Checkpoint, name, "file_prefix", _write)
+        _redirect_argument(tf.train.Checkpoint, "restore", "save_path", _read)
+        _redirect_argument(tf.train.Checkpoint, "read", "save_path", _read)
+
+
+def _write(path: Any) -> Any:
+    return scratch.active.for_write(path) if scratch.active is not None else path
+
+
+def _read(path: Any) -> Any:
+    if scratch.active is None or not isinstance(path, (str, os.PathLike)):
+        return path
+    # TensorFlow names checkpoints by prefix: the index file tells whether the run wrote it.
+    for candidate in (path, os.fspath(path) + ".index"):
+        if scratch.active.for_read(candidate) != candidate:
+            shadow = scratch.active.shadow_of(path)
+            return shadow if shadow is not None else path
+    return scratch.active.for_read(path)
 
 
 def _redirect_argument(owner: Any, attr: str, argument: str, change: Callable[[Any], Any]) -> None:
     original = getattr(owner, attr, None)
     if original is None:
         return
-    signature = inspect.signature(original)
+    try:
+        signature = inspect.signature(original)
+    except (TypeError, ValueError):
+        return
+    if argument not in signature.parameters:
+        return
 
     @functools.wraps(original)
     def redirected(*args: Any, **kwargs: Any) -> Any:
@@ -397,67 +433,3 @@ def _redirect_argument(owner: Any, attr: str, argument: str, change: Callable[[A
         return original(*bound.args, **bound.kwargs)
 
     setattr(owner, attr, redirected)
-
-
-# ---------------------------------------------------------------- seeds
-
-
-def _patch_seeds(state: Session) -> None:
-    targets: list[tuple[Any, str, str]] = [
-        (random, "seed", "random.seed"),
-        (np.random, "seed", "np.random.seed"),
-        (keras.utils, "set_random_seed", "keras.utils.set_random_seed"),
-    ]
-    tf_keras = sys.modules.get("keras._tf_keras.keras.utils")
-    if tf_keras is not None:
-        targets.append((tf_keras, "set_random_seed", "keras.utils.set_random_seed"))
-    targets.extend(backend.seed_functions())
-    for owner, attr, kind in targets:
-        backend.wrap(owner, attr, functools.partial(_seed_recorder, state, kind))
-    shufflers: list[tuple[Any, str, str, str | None]] = [
-        (np.random, "shuffle", "np.random.shuffle", None)
-    ]
-    shufflers.append((np.random, "permutation", "np.random.permutation", None))
-    shufflers.extend(backend.shuffle_functions())
-    for owner, attr, kind, seed_argument in shufflers:
-        backend.wrap(owner, attr, functools.partial(_shuffle_recorder, state, kind, seed_argument))
-
-
-def _shuffle_recorder(
-    state: Session, kind: str, seed_argument: str | None, original: Callable[..., Any]
-) -> Callable[..., Any]:
-    """Shuffles the user's own code makes, and whether they name a seed of their own."""
-    signature = inspect.signature(original) if seed_argument else None
-
-    @functools.wraps(original)
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        caller = sys._getframe(1).f_code.co_filename
-        if locations.is_user_file(caller):
-            seeded = False
-            if signature is not None and seed_argument is not None:
-                bound = signature.bind_partial(*args, **kwargs)
-                seeded = bound.arguments.get(seed_argument) is not None
-            where = locations.user_caller(2)
-            state.shuffles.append({"kind": kind, "location": where, "seeded": seeded})
-        return original(*args, **kwargs)
-
-    return recorded
-
-
-def _seed_recorder(state: Session, kind: str, original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        # keras.utils.set_random_seed calls the others itself: record only the outer call.
-        if state._seeding:
-            return original(*args, **kwargs)
-        where = locations.user_caller(2)
-        if where is not None:
-            value = args[0] if args else next(iter(kwargs.values()), None)
-            state.seeds.append({"kind": kind, "location": where, "value": repr(value)})
-        state._seeding = True
-        try:
-            return original(*args, **kwargs)
-        finally:
-            state._seeding = False
-
-    return recorded

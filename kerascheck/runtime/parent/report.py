@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kerascheck.runtime import checks
-from kerascheck.runtime.analysis import Outcome, finite_json
+from kerascheck.runtime.parent import checks
+from kerascheck.runtime.parent.analysis import Outcome, finite_json
 
 BAR_WIDTH = 20
 
@@ -146,7 +146,7 @@ def _print_model(console: Console, model: dict[str, Any], diagnostics: list[Any]
     console.print(f"  [dim]layers:[/] {escape(_layer_summary(model['layers']))}")
     for diagnostic in diagnostics:
         _print_diagnostic(console, diagnostic)
-    selu = model["stats"].get("selu_standardized_input")
+    selu = model["stats"].get("selu")
     if selu:
         console.print(_selu_table(selu))
     verdict = model.get("reproducibility")
@@ -180,7 +180,7 @@ def _verdict_text(verdict: dict[str, Any]) -> str:
 
 
 def _selu_table(stats: dict[str, Any]) -> Table:
-    table = Table(title="SELU statistics on standardized input", title_justify="left", box=None)
+    table = Table(title="SELU statistics on data like the input (training mode)", title_justify="left", box=None)
     for column in ("layer", "init mean", "init std", "fit mean", "fit std", "std (0-2)"):
         table.add_column(column, justify="left" if column in ("layer", "std (0-2)") else "right")
     after = {e["index"]: e for e in stats.get("fit") or []}

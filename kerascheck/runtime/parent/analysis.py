@@ -6,9 +6,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from kerascheck.runtime import checks, repro
-from kerascheck.runtime.runner import ChildRun
-from kerascheck.runtime.targets import Target
+from kerascheck.runtime.parent import checks, live_model, repro
+from kerascheck.runtime.parent.runner import ChildRun
+from kerascheck.runtime.parent.targets import Target
+from kerascheck.runtime.protocol import ChildResult, ErrorInfo, ModelRecord
 from kerascheck.types import Diagnostic, FileError
 
 
@@ -25,12 +26,13 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
-        if any(e.internal for e in self.errors):
+        """2 when a run failed (as errors do in `check`), 1 for findings, 0 for neither."""
+        if self.errors:
             return 2
-        return 1 if self.diagnostics or self.errors else 0
+        return 1 if self.diagnostics else 0
 
 
-def analyse(target: Target, runs: list[ChildRun]) -> Outcome:
+def analyse(target: Target, runs: list[ChildRun], expect_fit: bool = True) -> Outcome:
     first = runs[0]
     outcome = Outcome(target, seconds=max(r.seconds for r in runs))
     fallback = target.path or target.display
@@ -52,23 +54,31 @@ def analyse(target: Target, runs: list[ChildRun]) -> Outcome:
     for position, record in enumerate(result.get("models") or []):
         outcome.models.append(_model_summary(record, verdicts[position] if verdicts else None))
     if not result.get("models") and not result.get("error") and not first.failure:
-        outcome.warnings.append("no model was fit: nothing to measure")
+        if expect_fit:
+            outcome.errors.append(
+                FileError(
+                    fallback,
+                    "the target ended without fitting a model, so nothing was measured: a "
+                    "target that stops early or never reaches fit passes silently otherwise "
+                    "(pass --no-training when it has no training)",
+                )
+            )
+        else:
+            outcome.warnings.append("no model was fit (--no-training): nothing to measure")
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     return outcome
 
 
 def _static_rules_on_live_models(
-    target: Target, result: dict[str, Any], outcome: Outcome
+    target: Target, result: ChildResult, outcome: Outcome
 ) -> list[Diagnostic]:
     """The static rules again, on the models as built: catches what syntax could not show."""
     descriptions = [m["description"] for m in result.get("models") or [] if m.get("description")]
     if target.kind == "notebook" or not target.path or not descriptions:
         return []
     try:
-        from kerascheck.runtime.live_model import static_rules_on_live_models
-
-        return static_rules_on_live_models(target.path, descriptions)
-    except Exception as error:  # the static engine is another team's: never fail the run
+        return live_model.static_rules_on_live_models(target.path, descriptions)
+    except Exception as error:  # a rule that fails on a live model must not fail the run
         outcome.warnings.append(f"static rules on the live model failed: {error}")
         return []
 
@@ -76,6 +86,7 @@ def _static_rules_on_live_models(
 def _reproducibility(
     runs: list[ChildRun], fallback: str, outcome: Outcome
 ) -> list[dict[str, Any]] | None:
+    """A verdict per model of the first run, and KR001 where the two runs differ."""
     if len(runs) < 2:
         return None
     models = (runs[0].result or {}).get("models") or []
@@ -115,7 +126,7 @@ def short_message(message: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
-def _error(error: dict[str, Any], fallback: str) -> FileError:
+def _error(error: ErrorInfo, fallback: str) -> FileError:
     frames = error.get("frames") or []
     where: dict[str, Any] = frames[-1] if frames else {"path": fallback, "line": None, "cell": None}
     head = f"{error['type']}: {short_message(error['message'])}"
@@ -123,6 +134,8 @@ def _error(error: dict[str, Any], fallback: str) -> FileError:
         return FileError(where["path"], error["message"], internal=True)
     if error["kind"] == "exit":
         head = f"the script exited with status {error['message']}"
+    if error["kind"] == "syntax":
+        return FileError(fallback, f"SyntaxError in {error['message']}")
     trail = "".join(
         f"\n  {f['path']}:{f['line']}{_cell(f)} in {f['function']}: {f['code']}" for f in frames
     )
@@ -133,7 +146,7 @@ def _cell(frame: dict[str, Any]) -> str:
     return f" (cell {frame['cell']})" if frame.get("cell") else ""
 
 
-def _model_summary(record: dict[str, Any], verdict: dict[str, Any] | None) -> dict[str, Any]:
+def _model_summary(record: ModelRecord, verdict: dict[str, Any] | None) -> dict[str, Any]:
     description = record.get("description") or {}
     layers = [
         {
@@ -147,9 +160,10 @@ def _model_summary(record: dict[str, Any], verdict: dict[str, Any] | None) -> di
     ]
     stats = {
         "layers": record.get("stats"),
-        "selu_standardized_input": record.get("selu_stats"),
-        "selu_user_input": record.get("selu_user_stats"),
+        "selu": record.get("selu_stats"),
+        "selu_probe_data": record.get("data"),
         "input": record.get("input_stats"),
+        "selu_layer_input": record.get("selu_input_stats"),
         "gradient_norms": record.get("grad_norms"),
         "labels": record.get("labels"),
         "batch_losses": record.get("batch_losses"),

@@ -166,7 +166,10 @@ def find_rule(token: str) -> type[Rule] | None:
     for rule in rules.values():
         if rule.name == token:
             return rule
-    return None
+    # Imported here: the runtime rules' documentation module imports this one.
+    from kerascheck.runtime.docs import find_runtime_rule
+
+    return find_runtime_rule(token)
 
 
 def iter_examples(rule: type[Rule]) -> Iterator[tuple[str, str, Invalid | None]]:

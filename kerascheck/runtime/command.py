@@ -15,7 +15,10 @@ from typing import NoReturn
 import click
 from rich.console import Console
 
+from kerascheck.config import ConfigError, Overrides
+from kerascheck.rule import UnknownSelector, expand
 from kerascheck.runtime.parent import analysis, processes, report, runner, tree
+from kerascheck.runtime.parent.settings import resolve
 from kerascheck.runtime.parent.targets import Target, UsageError, parse_target
 from kerascheck.runtime.protocol import ChildSpec
 from kerascheck.types import FileError, FileResult, RunResult
@@ -96,6 +99,16 @@ STAGES = {
     help="MB that all processes of the runs may use together before the largest run is "
     "stopped; default half the machine's memory, 0 for no limit.",
 )
+@click.option("--select", multiple=True, help="Codes, prefixes or names to enable (as in check).")
+@click.option("--extend-select", multiple=True, help="Enable these on top of the defaults.")
+@click.option("--ignore", multiple=True, help="Codes, prefixes or names to disable.")
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Use this configuration file instead of the nearest one.",
+)
 @click.option(
     "--no-training",
     is_flag=True,
@@ -117,6 +130,10 @@ def run(
     memory_limit: int | None,
     gpu_index: str | None,
     no_training: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
 ) -> None:
     """Run TARGET (script.py, notebook.ipynb, module.py:factory or package.module:factory)
     in a child process with capped fits, and report what the measurements show."""
@@ -127,6 +144,17 @@ def run(
         _usage_error(errors, target, str(error), output_format)
     if parsed.kind != "script" and script_args:
         _usage_error(errors, target, "arguments after -- are for scripts only", output_format)
+    try:
+        overrides = Overrides(
+            select=_codes(select) if select else None,
+            extend_select=tuple(_codes(extend_select)),
+            ignore=tuple(_codes(ignore)),
+        )
+        for token in [*(overrides.select or []), *overrides.extend_select, *overrides.ignore]:
+            expand(token)
+        settings = resolve(parsed.path or os.getcwd(), overrides, config_file)
+    except (ConfigError, UnknownSelector) as error:
+        _usage_error(errors, target, str(error), output_format)
     if memory_limit is None:
         machine = processes.machine_memory_mb()
         memory_limit = machine // 2 if machine else 0
@@ -153,7 +181,7 @@ def run(
             for number in range(1 if no_repro else 2)
         ]
         runs = _run_with_status(errors, specs, timeout, memory_limit or None, root, gpu_index)
-        outcome = analysis.analyse(parsed, runs, expect_fit=not no_training)
+        outcome = analysis.analyse(parsed, runs, settings, expect_fit=not no_training)
     except KeyboardInterrupt:
         errors.print("[red]interrupted[/]: the child processes were stopped")
         sys.exit(130)
@@ -191,6 +219,11 @@ def run(
 
         emit(RunResult(files=[result]), output_format)
     sys.exit(outcome.exit_code)
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    """`--select A,B --select C` as check reads it: [A, B, C]."""
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
 class Terminated(Exception):

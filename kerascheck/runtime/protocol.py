@@ -164,6 +164,7 @@ ModelDescription = TypedDict(
     },
 )
 
+
 class ModelRecord(TypedDict, total=False):
     """One model the user fit: its calls, measurements and description."""
 

@@ -68,7 +68,9 @@ def to_numpy(value: Any) -> Any:
     return np.asarray(keras.ops.convert_to_numpy(value))
 
 
-def sample_batches(x: Any, y: Any, rows_wanted: int, batches: int, seed: int) -> tuple[Any, Any, Any]:
+def sample_batches(
+    x: Any, y: Any, rows_wanted: int, batches: int, seed: int
+) -> tuple[Any, Any, Any]:
     """(x, y, replacement for x): a sample of the data fit will see, for the probes.
 
     In-memory arrays give a random sample of their rows (sorted data stays representative);

@@ -78,7 +78,9 @@ def _call_all(callbacks: list[Callback], module: ModuleType) -> None:
         except HookError:
             raise
         except Exception as error:  # instrumentation that fails must not fail the user's import
-            failures.append(f"instrumenting {module.__name__} failed: {type(error).__name__}: {error}")
+            failures.append(
+                f"instrumenting {module.__name__} failed: {type(error).__name__}: {error}"
+            )
 
 
 _finder = _Finder()

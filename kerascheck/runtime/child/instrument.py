@@ -21,6 +21,7 @@ from kerascheck.runtime.protocol import (
     INPUT_STD_BAND,
     PROGRESS_FILE,
     ChildSpec,
+    Location,
     ModelRecord,
 )
 
@@ -105,7 +106,7 @@ def _patch_layer_init(state: Session) -> None:
     keras.layers.Layer.__init__ = init
 
 
-def _creation_site(layer: Any) -> dict[str, Any] | None:
+def _creation_site(layer: Any) -> Location | None:
     # The innermost user frame that is not the layer's own (a custom layer's) __init__.
     frame = sys._getframe(2)
     while frame is not None:
@@ -151,8 +152,11 @@ def _capped_fit(state: Session, original: Callable[..., Any], a: dict[str, Any])
     batch = int(a["batch_size"] or DEFAULT_BATCH)
     data_kind = _cap_steps(a, spec["max_steps"], batch)
     x_sample, y_sample, a["x"] = arrays.sample_batches(
-        a["x"], a["y"], STATS_ROWS if not arrays.is_array_tree(a["x"]) else SELU_ROWS,
-        SAMPLE_BATCHES, spec["seed"],
+        a["x"],
+        a["y"],
+        STATS_ROWS if not arrays.is_array_tree(a["x"]) else SELU_ROWS,
+        SAMPLE_BATCHES,
+        spec["seed"],
     )
     record["fits"].append(
         {
@@ -278,11 +282,11 @@ def _selu_probe_data(
     if sample is None or record.get("data") == "synthetic":
         return probe.standard_input(model, rows, state.spec["seed"])
     received = record.get("selu_input_stats")
-    if received and not all(_is_standard(entry) for entry in received):
-        if not probe.has_normalization(model):
-            fixed = probe.standardized(sample)
-            if fixed is not None:
-                return fixed
+    off = received and not all(_is_standard(entry) for entry in received)
+    if off and not probe.has_normalization(model):
+        fixed = probe.standardized(sample)
+        if fixed is not None:
+            return fixed
     return sample
 
 

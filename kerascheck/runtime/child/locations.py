@@ -7,7 +7,8 @@ import sys
 import sysconfig
 import traceback
 from types import FrameType, TracebackType
-from typing import Any
+
+from kerascheck.runtime.protocol import FrameInfo, Location
 
 CELL_PREFIX = "<kerascheck-cell-"
 
@@ -42,7 +43,7 @@ def is_user_file(filename: str) -> bool:
     return not any(real.startswith(d + os.sep) for d in _LIBRARY_DIRS)
 
 
-def location(filename: str, line: int) -> dict[str, Any]:
+def location(filename: str, line: int) -> Location:
     """A JSON location; cells map back to the notebook path and the cell number."""
     if filename.startswith(CELL_PREFIX):
         cell = int(filename[len(CELL_PREFIX) : -1])
@@ -50,7 +51,7 @@ def location(filename: str, line: int) -> dict[str, Any]:
     return {"path": os.path.abspath(filename), "line": line, "cell": None}
 
 
-def user_caller(skip: int = 2) -> dict[str, Any] | None:
+def user_caller(skip: int = 2) -> Location | None:
     """The innermost user frame on the current stack (where a layer or call was written)."""
     frame: FrameType | None = sys._getframe(skip)
     while frame is not None:
@@ -60,13 +61,19 @@ def user_caller(skip: int = 2) -> dict[str, Any] | None:
     return None
 
 
-def user_frames(tb: TracebackType | None) -> list[dict[str, Any]]:
+def user_frames(tb: TracebackType | None) -> list[FrameInfo]:
     """The traceback entries in the user's own files, outermost first."""
-    frames = []
+    frames: list[FrameInfo] = []
     for entry in traceback.extract_tb(tb):
         if is_user_file(entry.filename):
             loc = location(entry.filename, entry.lineno or 0)
-            loc["function"] = entry.name
-            loc["code"] = (entry.line or "").strip()
-            frames.append(loc)
+            frames.append(
+                FrameInfo(
+                    path=loc["path"],
+                    line=loc["line"],
+                    cell=loc["cell"],
+                    function=entry.name,
+                    code=(entry.line or "").strip(),
+                )
+            )
     return frames

@@ -144,13 +144,13 @@ def _describe_error(error: BaseException) -> ErrorInfo | None:
         kind = "syntax"
     elif isinstance(error, SystemExit):
         kind = "exit"
-    return {
-        "kind": kind,
-        "type": type(error).__name__,
-        "message": str(error),
-        "frames": locations.user_frames(error.__traceback__),
-        "traceback": "".join(traceback.format_exception(error))[-4000:],
-    }
+    return ErrorInfo(
+        kind=kind,
+        type=type(error).__name__,
+        message=str(error),
+        frames=locations.user_frames(error.__traceback__),
+        traceback="".join(traceback.format_exception(error))[-4000:],
+    )
 
 
 def _progress(workdir: str, stage: str, detail: str) -> None:

@@ -10,6 +10,7 @@ import keras
 import numpy as np
 
 from kerascheck.runtime.child import arrays, backend
+from kerascheck.runtime.protocol import InputStats
 
 RELU_FAMILY = frozenset({"relu", "relu6", "leaky_relu", "prelu", "elu"})
 # Pre-activations beyond ±5 are exactly the outputs beyond f(±5): both are monotone.
@@ -199,11 +200,12 @@ def _one_layer(index: int, layer: Any, values: np.ndarray) -> dict[str, Any]:
         "dead_fraction": None,
         "saturated_fraction": None,
     }
+    if values.ndim >= 2:
+        entry["units"] = int(values.shape[-1])
     if activation in RELU_FAMILY and values.ndim >= 2 and values.size:
         # A unit (last axis) is dead when no sample and no position makes it positive.
         per_unit = values.reshape(-1, values.shape[-1]).max(axis=0)
         entry["dead_fraction"] = float((per_unit <= 0).mean())
-        entry["units"] = int(values.shape[-1])
     if activation in SATURATION_LIMITS and values.size:
         low, high = SATURATION_LIMITS[activation]
         entry["saturated_fraction"] = float(((values <= low) | (values >= high)).mean())
@@ -246,7 +248,7 @@ def smooth_normal(rng: np.random.RandomState, shape: list[int]) -> np.ndarray:
     for axis in range(1, len(shape) - 1):
         values = np.repeat(values, 4, axis=axis).take(range(shape[axis]), axis=axis)
     values = values + 0.3 * rng.standard_normal(shape)
-    return (values - values.mean()) / values.std()
+    return np.asarray((values - values.mean()) / values.std())
 
 
 def first_selu(model: Any) -> tuple[int, bool] | None:
@@ -291,7 +293,7 @@ def standardized(x: Any) -> Any:
     return made[0] if not isinstance(x, (list, tuple)) else type(x)(made)
 
 
-def input_stats(x: Any) -> list[dict[str, Any]]:
+def input_stats(x: Any) -> list[InputStats]:
     """Per input: how far feature means and stds are from 0 and 1."""
     found = []
     for position, value in enumerate(arrays.as_list(x)):
@@ -301,13 +303,13 @@ def input_stats(x: Any) -> list[dict[str, Any]]:
         flat = data.reshape(data.shape[0], -1).astype("float64")
         means, stds = np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
         found.append(
-            {
-                "input": position,
-                "mean_abs_feature_mean": float(np.mean(np.abs(means))),
-                "mean_feature_std": float(np.mean(stds)),
-                "max_abs_feature_mean": float(np.max(np.abs(means))),
-                "rows": int(flat.shape[0]),
-            }
+            InputStats(
+                input=position,
+                mean_abs_feature_mean=float(np.mean(np.abs(means))),
+                mean_feature_std=float(np.mean(stds)),
+                max_abs_feature_mean=float(np.max(np.abs(means))),
+                rows=int(flat.shape[0]),
+            )
         )
     return found
 

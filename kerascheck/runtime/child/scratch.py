@@ -103,12 +103,12 @@ def install(scratch: str, protected: list[str], excluded: list[str]) -> Scratch:
     opener = _open(builtins.open, state)
     builtins.open = opener
     io.open = opener
-    os.open = _os_open(os.open, state)  # type: ignore[assignment]
+    os.open = _os_open(os.open, state)
     for name in ("mkdir", "chmod", "utime", "truncate"):
         _wrap_one(name, state)
     for name in ("rmdir", "remove", "unlink"):
         _wrap_removal(name, state)
-    os.listdir = _listdir(state)  # type: ignore[assignment]
+    os.listdir = _listdir(state)
     for name in ("rename", "replace"):
         _wrap_two(name, state)
     for name in ("stat", "lstat", "scandir", "access"):

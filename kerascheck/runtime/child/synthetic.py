@@ -75,7 +75,10 @@ def labels_for(model: Any, x: Any, rng: np.random.RandomState) -> Any:
 
 def _features(x: Any) -> np.ndarray:
     """Every input flattened and side by side, each column standardized."""
-    parts = [np.asarray(v, dtype="float64").reshape(len(v), -1) for v in (x if isinstance(x, list) else [x])]
+    parts = [
+        np.asarray(v, dtype="float64").reshape(len(v), -1)
+        for v in (x if isinstance(x, list) else [x])
+    ]
     flat = np.concatenate(parts, axis=1)
     std = flat.std(axis=0)
     return (flat - flat.mean(axis=0)) / np.where(std > 0, std, 1.0)  # type: ignore[no-any-return]
@@ -84,7 +87,9 @@ def _features(x: Any) -> np.ndarray:
 def _teacher(features: np.ndarray, width: int, rng: np.random.RandomState) -> np.ndarray:
     """A fixed random two-layer tanh network: smooth, so a student can fit it in a few steps,
     and its scores standardized per output so classes and signs come out balanced."""
-    hidden = np.tanh(features @ rng.standard_normal((features.shape[1], 32)) / np.sqrt(features.shape[1]))
+    hidden = np.tanh(
+        features @ rng.standard_normal((features.shape[1], 32)) / np.sqrt(features.shape[1])
+    )
     scores = hidden @ rng.standard_normal((32, width))
     std = scores.std(axis=0)
     return (scores - scores.mean(axis=0)) / np.where(std > 0, std, 1.0)  # type: ignore[no-any-return]
@@ -95,7 +100,9 @@ def fit_factory_model(model: Any, spec: ChildSpec) -> None:
     if spec["loss"] or spec["optimizer"]:
         if not (spec["loss"] and spec["optimizer"]) and not model.compiled:
             raise UsageError("an uncompiled model needs both --loss and --optimizer")
-        model.compile(loss=spec["loss"] or model.loss, optimizer=spec["optimizer"] or model.optimizer)
+        model.compile(
+            loss=spec["loss"] or model.loss, optimizer=spec["optimizer"] or model.optimizer
+        )
     elif not model.compiled:
         raise UsageError(
             f"the model {model.name!r} returned by the factory is not compiled: "

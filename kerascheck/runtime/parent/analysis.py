@@ -6,10 +6,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kerascheck.engine import Settings
 from kerascheck.runtime.parent import checks, live_model, repro
 from kerascheck.runtime.parent.runner import ChildRun
+from kerascheck.runtime.parent.settings import RunSettings
 from kerascheck.runtime.parent.targets import Target
-from kerascheck.runtime.protocol import ChildResult, ErrorInfo, ModelRecord
+from kerascheck.runtime.protocol import ChildResult, ErrorInfo, FrameInfo, ModelRecord
 from kerascheck.types import Diagnostic, FileError
 
 
@@ -32,7 +34,9 @@ class Outcome:
         return 1 if self.diagnostics else 0
 
 
-def analyse(target: Target, runs: list[ChildRun], expect_fit: bool = True) -> Outcome:
+def analyse(
+    target: Target, runs: list[ChildRun], settings: RunSettings, expect_fit: bool = True
+) -> Outcome:
     first = runs[0]
     outcome = Outcome(target, seconds=max(r.seconds for r in runs))
     fallback = target.path or target.display
@@ -44,12 +48,15 @@ def analyse(target: Target, runs: list[ChildRun], expect_fit: bool = True) -> Ou
     outcome.warnings = [short_message(w) for w in result.get("warnings") or []]
     if first.failure:
         outcome.errors.append(FileError(fallback, first.failure))
-    if result.get("error"):
-        outcome.errors.append(_error(result["error"], fallback))
+    error = result.get("error")
+    if error:
+        outcome.errors.append(_error(error, fallback))
     for record in result.get("models") or []:
         if record.get("measured"):
             outcome.diagnostics.extend(checks.check_model(record, fallback))
-    outcome.diagnostics.extend(_static_rules_on_live_models(target, result, outcome))
+    outcome.diagnostics.extend(
+        _static_rules_on_live_models(target, result, outcome, settings.static)
+    )
     verdicts = _reproducibility(runs, fallback, outcome)
     for position, record in enumerate(result.get("models") or []):
         outcome.models.append(_model_summary(record, verdicts[position] if verdicts else None))
@@ -65,19 +72,24 @@ def analyse(target: Target, runs: list[ChildRun], expect_fit: bool = True) -> Ou
             )
         else:
             outcome.warnings.append("no model was fit (--no-training): nothing to measure")
+    outcome.diagnostics = [
+        d
+        for d in outcome.diagnostics
+        if not d.code.startswith("KR") or d.code in settings.runtime_codes
+    ]
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     return outcome
 
 
 def _static_rules_on_live_models(
-    target: Target, result: ChildResult, outcome: Outcome
+    target: Target, result: ChildResult, outcome: Outcome, settings: Settings
 ) -> list[Diagnostic]:
     """The static rules again, on the models as built: catches what syntax could not show."""
     descriptions = [m["description"] for m in result.get("models") or [] if m.get("description")]
     if target.kind == "notebook" or not target.path or not descriptions:
         return []
     try:
-        return live_model.static_rules_on_live_models(target.path, descriptions)
+        return live_model.static_rules_on_live_models(target.path, descriptions, settings)
     except Exception as error:  # a rule that fails on a live model must not fail the run
         outcome.warnings.append(f"static rules on the live model failed: {error}")
         return []
@@ -128,7 +140,9 @@ def short_message(message: str) -> str:
 
 def _error(error: ErrorInfo, fallback: str) -> FileError:
     frames = error.get("frames") or []
-    where: dict[str, Any] = frames[-1] if frames else {"path": fallback, "line": None, "cell": None}
+    where: dict[str, Any] = (
+        dict(frames[-1]) if frames else {"path": fallback, "line": None, "cell": None}
+    )
     head = f"{error['type']}: {short_message(error['message'])}"
     if error["kind"] == "usage":
         return FileError(where["path"], error["message"], internal=True)
@@ -142,12 +156,12 @@ def _error(error: ErrorInfo, fallback: str) -> FileError:
     return FileError(where["path"], head + trail, line=where.get("line"), cell=where.get("cell"))
 
 
-def _cell(frame: dict[str, Any]) -> str:
+def _cell(frame: FrameInfo) -> str:
     return f" (cell {frame['cell']})" if frame.get("cell") else ""
 
 
 def _model_summary(record: ModelRecord, verdict: dict[str, Any] | None) -> dict[str, Any]:
-    description = record.get("description") or {}
+    description: dict[str, Any] = dict(record.get("description") or {})
     layers = [
         {
             "name": layer["name"],

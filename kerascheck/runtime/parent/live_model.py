@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kerascheck.types import CallValue, Diagnostic, FileModel, Layer, Model, SourceLocation
+from kerascheck.engine import Settings, check_text, parse, run_rules
+from kerascheck.positions import Locator
+from kerascheck.reader import read_module
+from kerascheck.types import (
+    CallValue,
+    Diagnostic,
+    FileModel,
+    FileResult,
+    Layer,
+    Model,
+    SourceLocation,
+)
 
 # Config keys every layer has that say nothing about how it was written.
 BOOKKEEPING = frozenset({"name", "trainable", "dtype", "batch_shape", "sparse", "ragged"})
@@ -33,7 +45,7 @@ def _location(found: dict[str, Any] | None, fallback: SourceLocation) -> SourceL
     return SourceLocation(str(found["path"]), int(found["line"]))
 
 
-def live_model(description: dict[str, Any], path: str) -> Model:
+def live_model(description: Mapping[str, Any], path: str) -> Model:
     """One described live model as a `kerascheck.types.Model`, its nodes at creation lines."""
     home = _location(description.get("location"), SourceLocation(path, 1))
     layers = []
@@ -61,11 +73,8 @@ def live_model(description: dict[str, Any], path: str) -> Model:
     )
 
 
-def live_file_model(path: str, descriptions: list[dict[str, Any]]) -> FileModel | None:
+def live_file_model(path: str, descriptions: Sequence[Mapping[str, Any]]) -> FileModel | None:
     """The file read statically, with the live models in place of the ones read from syntax."""
-    from kerascheck.engine import parse
-    from kerascheck.reader import read_module
-
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     file = read_module(parse(text), path)
@@ -73,22 +82,19 @@ def live_file_model(path: str, descriptions: list[dict[str, Any]]) -> FileModel 
     return file if file.models else None
 
 
-def _in_file(description: dict[str, Any], path: str) -> bool:
+def _in_file(description: Mapping[str, Any], path: str) -> bool:
     located = [layer.get("location") for layer in description.get("layers") or []]
     return any(loc and loc["path"] == path and not loc.get("cell") for loc in located)
 
 
-def static_rules_on_live_models(path: str, descriptions: list[dict[str, Any]]) -> list[Diagnostic]:
-    """Static findings on the live models that a static read of the file alone does not give."""
-    from kerascheck.config import Overrides, Resolver
-    from kerascheck.engine import check_text, run_rules
-    from kerascheck.positions import Locator
-    from kerascheck.types import FileResult
-
+def static_rules_on_live_models(
+    path: str, descriptions: Sequence[Mapping[str, Any]], settings: Settings
+) -> list[Diagnostic]:
+    """Static findings on the live models that a static read of the file alone does not give:
+    the same rule runner and settings as `kerascheck check`, on the same model description."""
     file = live_file_model(path, descriptions)
     if file is None:
         return []
-    settings = Resolver(Overrides()).for_path(path).settings_for(path)
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     already = {(d.code, d.line) for d in check_text(text, path, settings).diagnostics}

@@ -180,7 +180,11 @@ def _verdict_text(verdict: dict[str, Any]) -> str:
 
 
 def _selu_table(stats: dict[str, Any]) -> Table:
-    table = Table(title="SELU statistics on data like the input (training mode)", title_justify="left", box=None)
+    table = Table(
+        title="SELU statistics on data like the input (training mode)",
+        title_justify="left",
+        box=None,
+    )
     for column in ("layer", "init mean", "init std", "fit mean", "fit std", "std (0-2)"):
         table.add_column(column, justify="left" if column in ("layer", "std (0-2)") else "right")
     after = {e["index"]: e for e in stats.get("fit") or []}

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from kerascheck.runtime.parent.checks import Places, diagnostic
+from kerascheck.runtime.protocol import ChildResult, ModelRecord
 from kerascheck.types import Diagnostic
 
 KERAS_SEED = "keras.utils.set_random_seed"
@@ -38,7 +39,7 @@ def compare_files(first: str | None, second: str | None) -> dict[str, Any] | Non
 
 
 def compare_runs(
-    result_a: dict[str, Any], result_b: dict[str, Any], fallback: str
+    result_a: ChildResult, result_b: ChildResult, fallback: str
 ) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
     """A verdict per model, and a KR001 diagnostic for each model that differs."""
     verdicts, found = [], []
@@ -78,7 +79,7 @@ def _verdict(init: dict[str, Any] | None, fit: dict[str, Any] | None) -> dict[st
     }
 
 
-def likely_causes(result: dict[str, Any], record: ModelRecord, at_init: bool) -> list[str]:
+def likely_causes(result: ChildResult, record: ModelRecord, at_init: bool) -> list[str]:
     """Why two runs differ, read from the seed calls the run made and how it fit."""
     kinds = {seed["kind"] for seed in result.get("seeds") or []}
     causes = []
@@ -93,24 +94,49 @@ def likely_causes(result: dict[str, Any], record: ModelRecord, at_init: bool) ->
     late = _seed_after_build(result, record)
     if late:
         causes.append(late)
+    generators = _unseeded_generators(result)
     if not at_init:
         shuffles = _unseeded_shuffles(result, kinds)
         causes.extend(shuffles)
-        if not shuffles and not kinds & set(DETERMINISM):
-            causes.append(
-                "the training step is not deterministic: call "
-                "tf.config.experimental.enable_op_determinism() (needed on GPU)"
-            )
-    return causes
+        causes.extend(generators)
+        if not shuffles and not generators and not kinds & set(DETERMINISM):
+            if result.get("device") == "gpu":
+                causes.append(
+                    "the run is on a GPU, whose kernels (reductions with atomics, some cuDNN "
+                    "convolutions) add in an order that changes from run to run: call "
+                    "tf.config.experimental.enable_op_determinism() (TensorFlow) or "
+                    "torch.use_deterministic_algorithms(True) (torch) after the seed"
+                )
+            else:
+                causes.append(
+                    "the training step is not deterministic: call "
+                    "tf.config.experimental.enable_op_determinism() after the seed"
+                )
+    elif generators:
+        causes.extend(generators)
+    return list(dict.fromkeys(causes))
 
 
-def _unseeded_shuffles(result: dict[str, Any], kinds: set[str]) -> list[str]:
+def _unseeded_generators(result: ChildResult) -> list[str]:
+    """Generators made without a seed: no global seed fixes what they draw."""
+    found = []
+    for made in result.get("generators") or []:
+        where: dict[str, Any] = dict(made.get("location") or {})
+        line = f" on line {where['line']}" if where.get("line") else ""
+        found.append(
+            f"unseeded generator: {made['kind']}(){line} draws different numbers every run "
+            "(keras.utils.set_random_seed does not reach it): give it a seed"
+        )
+    return list(dict.fromkeys(found))
+
+
+def _unseeded_shuffles(result: ChildResult, kinds: set[str]) -> list[str]:
     """Shuffles whose order no seed fixes: numpy's without a NumPy seed, tf.data's without any."""
     numpy_seeded = bool(kinds & {KERAS_SEED, "np.random.seed"})
     tf_seeded = bool(kinds & {KERAS_SEED, "tf.random.set_seed"})
     found = []
     for shuffle in result.get("shuffles") or []:
-        kind, where = shuffle["kind"], shuffle.get("location") or {}
+        kind, where = shuffle["kind"], dict(shuffle.get("location") or {})
         line = f" on line {where['line']}" if where.get("line") else ""
         if kind.startswith("np.") and not numpy_seeded:
             found.append(f"unseeded shuffling: {kind}{line} runs without np.random.seed")
@@ -119,10 +145,11 @@ def _unseeded_shuffles(result: dict[str, Any], kinds: set[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _seed_after_build(result: dict[str, Any], record: ModelRecord) -> str | None:
-    built = (record.get("description") or {}).get("layers") or []
+def _seed_after_build(result: ChildResult, record: ModelRecord) -> str | None:
+    description: dict[str, Any] = dict(record.get("description") or {})
+    built = description.get("layers") or []
     first = next((layer["location"] for layer in built if layer.get("location")), None)
-    seeds = [s["location"] for s in result.get("seeds") or [] if s.get("location")]
+    seeds = [dict(s["location"] or {}) for s in result.get("seeds") or [] if s.get("location")]
     if first is None or not seeds:
         return None
     same_file = [

@@ -25,9 +25,7 @@ from kerascheck.runtime.protocol import (
 POLL_SECONDS = 0.1
 MEMORY_POLL_SECONDS = 0.5
 # The child's entry file: run as a file, so sys.path is what plain `python script.py` gives.
-BOOT = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "child", "boot.py"
-)
+BOOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "child", "boot.py")
 WATCHDOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "watchdog.py")
 
 Progress = Callable[[int, str, str], None]
@@ -97,7 +95,7 @@ def start(
             # Its own session (a timeout or Ctrl-C ends everything the script started), and on
             # Linux a death signal, so the child ends when this process is killed.
             start_new_session=not linux,
-            preexec_fn=processes.child_setup(os.getpid()) if linux else None,  # noqa: PLW1509
+            preexec_fn=processes.child_setup(os.getpid()) if linux else None,
         )
     finally:
         output.close()
@@ -258,5 +256,3 @@ def _death(returncode: int | None) -> str:
         f"the child process exited with status {returncode} before it finished "
         "(os._exit, or a crash in native code)"
     )
-
-

@@ -22,9 +22,7 @@ def listing(roots: list[str], excluded: list[str]) -> Listing:
     skip = {os.path.abspath(p) for p in excluded}
     for root in dict.fromkeys(os.path.abspath(r) for r in roots):
         for folder, dirs, files in os.walk(root):
-            dirs[:] = [
-                d for d in dirs if d not in SKIPPED and os.path.join(folder, d) not in skip
-            ]
+            dirs[:] = [d for d in dirs if d not in SKIPPED and os.path.join(folder, d) not in skip]
             for name in files:
                 path = os.path.join(folder, name)
                 try:

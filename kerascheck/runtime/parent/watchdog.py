@@ -1,6 +1,7 @@
 """`python watchdog.py ROOT MARKER`: when kerascheck's parent process goes (its pipe on our
 stdin closes), end every process of its runs and remove the run folder ROOT."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -29,10 +30,8 @@ def main(root: str, marker: str) -> None:
     for _ in range(5):  # a process may start another while the first are being ended
         found = _marked(needle) if os.path.isdir("/proc") else set()
         for pid in found:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         if not found:
             break
         time.sleep(0.1)

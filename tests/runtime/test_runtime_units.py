@@ -26,17 +26,23 @@ def test_targets_are_told_apart() -> None:
         parse_target("missing.py")
 
 
-def test_notebook_magics_are_blanked_and_cell_magics_skipped(tmp_path: Path) -> None:
+def test_notebook_cells_are_masked_as_the_static_checker_masks_them(tmp_path: Path) -> None:
     notebook = {
         "cells": [
             {"cell_type": "markdown", "source": "# title"},
             {"cell_type": "code", "source": ["%%bash\n", "ls"]},
             {"cell_type": "code", "source": ["x = 1\n", "if x:\n", "    !ls\n", "%time y = 2"]},
+            {"cell_type": "code", "source": ["%%time\n", "z = 3\n", "z?\n", "files = !ls"]},
         ]
     }
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(notebook))
-    assert notebook_cells(str(path)) == [(3, "x = 1\nif x:\n    pass\npass")]
+    assert notebook_cells(str(path)) == [
+        (2, "\n\n"),  # %%bash: nothing in it is Python
+        (3, "x = 1\nif x:\n    pass\npass; y = 2\n"),
+        # %%time runs its cell's code; `z?` and `var = !cmd` keep their line numbers.
+        (4, "\nz = 3\npass\nfiles = None\n"),
+    ]
 
 
 def test_the_static_path_never_imports_the_runtime() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.runtime.child import probe
+from kerascheck.runtime.protocol import LayerDescription, Location, ModelDescription
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:
@@ -37,9 +38,9 @@ def layer_class(layer: Any) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def describe_model(model: Any, locations: dict[int, dict[str, Any] | None]) -> dict[str, Any]:
+def describe_model(model: Any, locations: dict[int, Location | None]) -> ModelDescription:
     layers = probe.layers_of(model)
-    described = []
+    described: list[LayerDescription] = []
     for layer in layers:
         try:
             config = json_safe(layer.get_config())

@@ -23,6 +23,7 @@ from kerascheck.runtime.protocol import (
     ChildSpec,
     Location,
     ModelRecord,
+    ProgressEvent,
 )
 
 # Models measured in full; further ones are still capped but only described.
@@ -40,7 +41,7 @@ class Session:
     def __init__(self, spec: ChildSpec, flush: Callable[[], None]) -> None:
         self.spec = spec
         self.flush = flush
-        self.layer_locations: dict[int, Any] = {}
+        self.layer_locations: dict[int, Location | None] = {}
         # Measured models stay alive until the end, when they are described.
         self.keep_alive: list[Any] = []
         self.models: dict[int, ModelRecord] = {}
@@ -50,7 +51,8 @@ class Session:
         self._started = time.monotonic()
 
     def progress(self, stage: str, detail: str = "") -> None:
-        line = json.dumps({"t": time.monotonic() - self._started, "stage": stage, "detail": detail})
+        event = ProgressEvent(t=time.monotonic() - self._started, stage=stage, detail=detail)
+        line = json.dumps(event)
         with open(os.path.join(self.spec["workdir"], PROGRESS_FILE), "a", encoding="utf-8") as f:
             f.write(line + "\n")
 

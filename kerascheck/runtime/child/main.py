@@ -19,6 +19,7 @@ from kerascheck.runtime.protocol import (
     ChildResult,
     ChildSpec,
     ErrorInfo,
+    ProgressEvent,
     UsageError,
     write_json_atomically,
 )
@@ -155,7 +156,7 @@ def _describe_error(error: BaseException) -> ErrorInfo | None:
 
 def _progress(workdir: str, stage: str, detail: str) -> None:
     with open(os.path.join(workdir, PROGRESS_FILE), "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"t": 0.0, "stage": stage, "detail": detail}) + "\n")
+        handle.write(json.dumps(ProgressEvent(t=0.0, stage=stage, detail=detail)) + "\n")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import keras
 import numpy as np
 
 from kerascheck.runtime.child import arrays, backend
-from kerascheck.runtime.protocol import InputStats
+from kerascheck.runtime.protocol import GradientNorm, InputStats, LabelCheck, LayerStats
 
 RELU_FAMILY = frozenset({"relu", "relu6", "leaky_relu", "prelu", "elu"})
 # Pre-activations beyond ±5 are exactly the outputs beyond f(±5): both are monotone.
@@ -144,7 +144,7 @@ def sample_rows(model: Any, wanted: int) -> int:
     return max(8, min(wanted, MAX_ELEMENTS // per_row))
 
 
-def layer_stats(model: Any, x: Any, training: bool) -> list[dict[str, Any]] | None:
+def layer_stats(model: Any, x: Any, training: bool) -> list[LayerStats] | None:
     """Mean, std, dead and saturated fractions of each layer's output on the sample x."""
     if x is None:
         return None
@@ -187,10 +187,10 @@ def _outputs(model: Any, x: Any, training: bool) -> tuple[list[int], list[Any]] 
     return indices, list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
 
-def _one_layer(index: int, layer: Any, values: np.ndarray) -> dict[str, Any]:
+def _one_layer(index: int, layer: Any, values: np.ndarray) -> LayerStats:
     activation = activation_name(layer)
     finite = bool(np.isfinite(values).all())
-    entry: dict[str, Any] = {
+    entry: LayerStats = {
         "index": index,
         "layer": layer.name,
         "activation": activation,
@@ -314,7 +314,7 @@ def input_stats(x: Any) -> list[InputStats]:
     return found
 
 
-def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
+def gradient_norms(model: Any, x: Any, y: Any) -> list[GradientNorm] | None:
     """The gradient norm of each layer's trainable weights on one batch of the compiled loss."""
     if x is None or y is None or not getattr(model, "compiled", False):
         return None
@@ -338,7 +338,7 @@ def gradient_norms(model: Any, x: Any, y: Any) -> list[dict[str, Any]] | None:
             total = squares.get(position, 0.0) + float(np.sum(np.square(grad, dtype="f8")))
             squares[position] = total
             sizes[position] = sizes.get(position, 0) + int(np.size(grad))
-    found = []
+    found: list[GradientNorm] = []
     for i, square in sorted(squares.items()):
         norm = math.sqrt(square) if square == square else square
         # The root mean square compares layers of different sizes: a 784x300 kernel's norm
@@ -374,7 +374,7 @@ def _loss_name(loss: Any) -> str | None:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(loss).__name__).lower()
 
 
-def label_checks(model: Any, x: Any, y: Any) -> list[dict[str, Any]]:
+def label_checks(model: Any, x: Any, y: Any) -> list[LabelCheck]:
     """Whether each output's labels fit its loss: range, integrality, one-hot width."""
     if y is None or x is None:
         return []
@@ -382,7 +382,7 @@ def label_checks(model: Any, x: Any, y: Any) -> list[dict[str, Any]]:
     predicted = arrays.as_list(model(small, training=False))
     targets = arrays.as_list(y)
     names = loss_names(model, len(predicted))
-    found = []
+    found: list[LabelCheck] = []
     for position, (pred, target, loss) in enumerate(zip(predicted, targets, names, strict=False)):
         units = int(pred.shape[-1]) if len(pred.shape) > 1 else 1
         labels = np.asarray(arrays.to_numpy(target))

@@ -86,3 +86,18 @@ def test_factory_labels_are_learnable(labelled_reports: dict[str, Any]) -> None:
     (model,) = report["runtime"][0]["models"]
     epochs = model["stats"]["epoch_losses"]
     assert epochs[-1] < 0.9 * epochs[0], epochs
+
+
+def test_messages_name_the_step_the_cause_and_the_line(labelled_reports: dict[str, Any]) -> None:
+    _, nan = labelled_reports["kr003_nan_input.py"]
+    (finding,) = [d for d in nan["diagnostics"] if d["code"] == "KR003"]
+    assert "step 1" in finding["message"] and finding["severity"] == "error"
+    _, dead = labelled_reports["kr004_negative_bias.py"]
+    (finding,) = [d for d in dead["diagnostics"] if d["code"] == "KR004"]
+    assert finding["line"] == 12 and "100%" in finding["message"] and "-10" in finding["message"]
+    exit_code, labels_report = labelled_reports["kr007_sparse_range.py"]
+    (finding,) = [d for d in labels_report["diagnostics"] if d["code"] == "KR007"]
+    assert finding["line"] == 18 and "[1, 10]" in finding["message"]
+    # The fit itself fails on those labels too: an error at the user's own line, exit 2.
+    (error,) = labels_report["errors"]
+    assert error["line"] == 18 and "label value of 10" in error["message"] and exit_code == 2

@@ -53,3 +53,17 @@ def test_the_static_path_never_imports_the_runtime() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_plot_to_an_unwritable_path_is_a_note(tmp_path: Path) -> None:
+    from kerascheck.runtime.command import _plot
+    from kerascheck.runtime.parent.analysis import Outcome
+    from kerascheck.runtime.parent.targets import Target
+
+    outcome = Outcome(Target("script", str(tmp_path / "train.py")))
+    entry = {"index": 1, "layer": "dense", "activation": "selu", "mean": 0.0, "std": 1.0}
+    outcome.models.append({"name": "m", "stats": {"selu": {"init": [entry], "fit": [entry]}}})
+    _plot(str(tmp_path / "missing-folder" / "plot.png"), outcome)
+    assert outcome.warnings and outcome.warnings[0].startswith("--plot: cannot write")
+    _plot(str(tmp_path / "plot.png"), outcome)
+    assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")

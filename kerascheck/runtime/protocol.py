@@ -13,6 +13,8 @@ OUTPUT_FILE = "output.log"
 SCRATCH_DIR = "scratch"
 # Every process of a run carries this variable, so a cleanup can find the ones that escaped.
 RUN_MARKER = "KERASCHECK_RUN_ROOT"
+# The pid of kerascheck's parent process, so the child can end itself when it is gone.
+PARENT_PID = "KERASCHECK_PARENT_PID"
 # Input that a SELU network receives is "standardized" when its features' means and stds are
 # near 0 and 1: uniform [0, 1] input (mean 0.5, std 0.29) already starts layer 1 at std 0.64.
 # The child picks its SELU probe data by it and the parent's KR008 judges by it.

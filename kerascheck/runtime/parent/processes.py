@@ -11,9 +11,7 @@ import ctypes.util
 import os
 import signal
 import sys
-from collections.abc import Callable
 
-PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -33,16 +31,6 @@ def adopt_orphans() -> bool:
     return _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
-def child_setup(parent: int) -> Callable[[], None]:
-    """For Popen's preexec_fn: die with the parent (SIGKILL when it dies), in a new session."""
-
-    def setup() -> None:
-        os.setsid()
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before the death signal was set
-            os._exit(1)
-
-    return setup
 
 
 def table() -> dict[int, tuple[int, int]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kerascheck.runtime.parent import processes
 from kerascheck.runtime.protocol import (
     OUTPUT_FILE,
+    PARENT_PID,
     PROGRESS_FILE,
     RESULT_FILE,
     RUN_MARKER,
@@ -50,6 +51,7 @@ def child_environment(
 ) -> dict[str, str]:
     env = dict(os.environ)
     env[RUN_MARKER] = marker
+    env[PARENT_PID] = str(os.getpid())
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONUNBUFFERED"] = "1"
     # Imports of the user's modules must not leave __pycache__ folders in their tree.
@@ -83,7 +85,6 @@ def start(
     with open(os.path.join(workdir, SPEC_FILE), "w", encoding="utf-8") as handle:
         json.dump(spec, handle)
     output = open(os.path.join(workdir, OUTPUT_FILE), "wb")  # noqa: SIM115 - the child owns it
-    linux = sys.platform.startswith("linux")
     try:
         return subprocess.Popen(
             [sys.executable, BOOT, workdir],
@@ -92,10 +93,9 @@ def start(
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
-            # Its own session (a timeout or Ctrl-C ends everything the script started), and on
-            # Linux a death signal, so the child ends when this process is killed.
-            start_new_session=not linux,
-            preexec_fn=processes.child_setup(os.getpid()) if linux else None,
+            # Its own session: a timeout or Ctrl-C ends everything the script started. The
+            # child asks for a death signal itself (boot.py), so it ends when this process does.
+            start_new_session=True,
         )
     finally:
         output.close()

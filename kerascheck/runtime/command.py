@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 
 from kerascheck.config import ConfigError, Overrides
+from kerascheck.report.emit import emit
 from kerascheck.rule import UnknownSelector, expand
 from kerascheck.runtime.parent import analysis, processes, report, runner, tree
 from kerascheck.runtime.parent.settings import resolve
@@ -163,8 +164,8 @@ def run(
     root = tempfile.mkdtemp(prefix="kerascheck-run-")
     watchdog = runner.start_watchdog(root, root)
     protected = _protected(parsed)
-    before = tree.listing(protected, [root])
     try:
+        before = tree.listing(protected, [root])
         specs = [
             _spec(
                 parsed,
@@ -215,8 +216,6 @@ def run(
         diagnostics = [dataclasses.replace(d, path=_relative(d.path)) for d in outcome.diagnostics]
         file_errors = [dataclasses.replace(e, path=_relative(e.path)) for e in outcome.errors]
         result = FileResult(_relative(target), diagnostics, file_errors)
-        from kerascheck.report.emit import emit
-
         emit(RunResult(files=[result]), output_format)
     sys.exit(outcome.exit_code)
 

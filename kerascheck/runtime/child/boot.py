@@ -30,4 +30,9 @@ sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__
 
 from kerascheck.runtime.child.main import main  # noqa: E402
 
-sys.exit(main(sys.argv[1]))
+code = main(sys.argv[1])
+# The result is written: skip the interpreter's teardown (TensorFlow's takes a second or two,
+# and the parent ends whatever the target left running anyway).
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)

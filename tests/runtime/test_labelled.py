@@ -91,7 +91,13 @@ def test_factory_labels_are_learnable(labelled_reports: dict[str, Any]) -> None:
 def test_messages_name_the_step_the_cause_and_the_line(labelled_reports: dict[str, Any]) -> None:
     _, nan = labelled_reports["kr003_nan_input.py"]
     (finding,) = [d for d in nan["diagnostics"] if d["code"] == "KR003"]
-    assert "step 1" in finding["message"] and finding["severity"] == "error"
+    # relu(NaN) is 0 on this backend, so the loss stays finite while the NaN reaches the
+    # first layer's kernel through its gradient: the finding names that layer.
+    assert (
+        finding["message"].startswith("the weights of dense hold NaN")
+        or "step 1" in (finding["message"])
+    )
+    assert finding["severity"] == "error" and finding["line"] == 12
     _, dead = labelled_reports["kr004_negative_bias.py"]
     (finding,) = [d for d in dead["diagnostics"] if d["code"] == "KR004"]
     assert finding["line"] == 12 and "100%" in finding["message"] and "-10" in finding["message"]

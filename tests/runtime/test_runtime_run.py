@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -182,8 +184,17 @@ def test_a_target_that_never_fits_is_an_error_unless_told() -> None:
     assert exit_code == 0 and report["errors"] == []
 
 
-def test_a_notebook_syntax_error_names_the_cell() -> None:
-    exit_code, report = run_json(fixture("safety/broken_cell.ipynb"), "--no-repro")
+def test_a_notebook_syntax_error_names_the_cell(tmp_path: Path) -> None:
+    # Written here, not kept in fixtures/: `kerascheck check fixtures/` must stay clean.
+    cells = [["x = 1\n"], ["%%time\n", "y = x +\n"]]
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": c} for c in cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (tmp_path / "broken.ipynb").write_text(json.dumps(notebook))
+    exit_code, report = run_json(str(tmp_path / "broken.ipynb"), "--no-repro", cwd=tmp_path)
     assert exit_code == 2
     message = report["errors"][0]["message"]
     assert "cell 2" in message and "kerascheck-cell" not in message, message
@@ -200,3 +211,16 @@ def test_rule_command_documents_runtime_rules() -> None:
     assert "non-reproducible-training" in done.stdout
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
         assert section in done.stdout
+
+
+def test_configuration_and_noqa_reach_the_runtime_findings(tmp_path: Path) -> None:
+    shutil.copy(fixture("safety/configured.py"), tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nignore = ["KR005"]\n')
+    exit_code, report = run_json("configured.py", "--no-repro", cwd=tmp_path)
+    assert runtime_findings(report) == [] and report["errors"] == [], report
+    assert exit_code == 0
+    # Without them, the same run reports both.
+    exit_code, report = run_json(
+        "configured.py", "--no-repro", "--extend-select", "KR005", cwd=tmp_path
+    )
+    assert {d["code"] for d in runtime_findings(report)} == {"KR005"}

@@ -6,13 +6,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kerascheck import suppressions
 from kerascheck.engine import Settings
 from kerascheck.runtime.parent import checks, live_model, repro
 from kerascheck.runtime.parent.runner import ChildRun
 from kerascheck.runtime.parent.settings import RunSettings
 from kerascheck.runtime.parent.targets import Target
 from kerascheck.runtime.protocol import ChildResult, ErrorInfo, FrameInfo, ModelRecord
-from kerascheck.types import Diagnostic, FileError
+from kerascheck.types import Diagnostic, FileError, FileResult
 
 
 @dataclass
@@ -72,13 +73,42 @@ def analyse(
             )
         else:
             outcome.warnings.append("no model was fit (--no-training): nothing to measure")
-    outcome.diagnostics = [
-        d
-        for d in outcome.diagnostics
-        if not d.code.startswith("KR") or d.code in settings.runtime_codes
-    ]
+    outcome.diagnostics = _suppressed_removed(
+        [
+            d
+            for d in outcome.diagnostics
+            if not d.code.startswith("KR") or d.code in settings.runtime_codes
+        ],
+        settings,
+    )
     outcome.diagnostics.sort(key=Diagnostic.sort_key)
     return outcome
+
+
+def _suppressed_removed(diagnostics: list[Diagnostic], settings: RunSettings) -> list[Diagnostic]:
+    """`# noqa: KR004` and the file's own suppressions apply as in `check` (unless
+    --ignore-noqa's setting says otherwise); notebooks' cells are left as they are."""
+    if settings.static.ignore_noqa:
+        return diagnostics
+    enabled = frozenset(settings.runtime_codes | {r.code for r in settings.static.rules})
+    kept: list[Diagnostic] = []
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    for path, found in by_path.items():
+        if not path.endswith(".py") or any(d.cell for d in found):
+            kept.extend(found)
+            continue
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            kept.extend(found)
+            continue
+        result = FileResult(path, list(found))
+        suppressions.apply(text, result, enabled - {suppressions.UNUSED_CODE}, False)
+        kept.extend(result.diagnostics)
+    return kept
 
 
 def _static_rules_on_live_models(

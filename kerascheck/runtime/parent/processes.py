@@ -31,8 +31,6 @@ def adopt_orphans() -> bool:
     return _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
-
-
 def table() -> dict[int, tuple[int, int]]:
     """pid -> (parent pid, resident memory in bytes) for every process visible in /proc."""
     found: dict[int, tuple[int, int]] = {}

@@ -1,9 +1,8 @@
-"""The only backend-specific code: gradients, GPU visibility and the backend's own seed calls."""
+"""The backend-specific code of the probes: gradients and GPU visibility."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -94,40 +93,3 @@ def _zeros_for_none(grad: Any, variable: Any) -> np.ndarray:
     if hasattr(grad, "detach"):
         grad = grad.detach().cpu()
     return np.asarray(keras.ops.convert_to_numpy(grad))
-
-
-def seed_functions() -> list[tuple[Any, str, str]]:
-    """(owner, attribute, kind) for the backend's own seed and determinism calls."""
-    found: list[tuple[Any, str, str]] = []
-    backend = name()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        found.append((tf.random, "set_seed", "tf.random.set_seed"))
-        found.append(
-            (
-                tf.config.experimental,
-                "enable_op_determinism",
-                "tf.config.experimental.enable_op_determinism",
-            )
-        )
-    elif backend == "torch":
-        torch = importlib.import_module("torch")
-        found.append((torch, "manual_seed", "torch.manual_seed"))
-        found.append((torch, "use_deterministic_algorithms", "torch.use_deterministic_algorithms"))
-    return found
-
-
-def shuffle_functions() -> list[tuple[Any, str, str, str | None]]:
-    """(owner, attribute, kind, seed argument) for the backend's data-shuffling calls."""
-    if name() == "tensorflow":
-        import tensorflow as tf
-
-        return [(tf.data.Dataset, "shuffle", "tf.data.Dataset.shuffle", "seed")]
-    return []
-
-
-def wrap(owner: Any, attr: str, make: Callable[[Any], Any]) -> None:
-    """Replace owner.attr by make(original), keeping the original reachable."""
-    original = getattr(owner, attr)
-    setattr(owner, attr, make(original))

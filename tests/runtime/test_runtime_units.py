@@ -67,3 +67,23 @@ def test_plot_to_an_unwritable_path_is_a_note(tmp_path: Path) -> None:
     assert outcome.warnings and outcome.warnings[0].startswith("--plot: cannot write")
     _plot(str(tmp_path / "plot.png"), outcome)
     assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_tree_listing_reports_created_changed_and_removed_files(tmp_path: Path) -> None:
+    from kerascheck.runtime.parent import tree
+
+    (tmp_path / "kept.txt").write_text("a")
+    (tmp_path / "changed.txt").write_text("a")
+    (tmp_path / "removed.txt").write_text("a")
+    (tmp_path / ".git").mkdir()
+    before = tree.listing([str(tmp_path)], [])
+    (tmp_path / "changed.txt").write_text("bb")
+    (tmp_path / "removed.txt").unlink()
+    (tmp_path / "created.txt").write_text("c")
+    (tmp_path / ".git" / "index").write_text("not the user's file")
+    found = tree.changes(before, tree.listing([str(tmp_path)], []))
+    assert found == [
+        f"changed {tmp_path / 'changed.txt'}",
+        f"created {tmp_path / 'created.txt'}",
+        f"removed {tmp_path / 'removed.txt'}",
+    ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 # Folders that are not the user's files, or are too large to list on every run.
 SKIPPED = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "node_modules",
-                     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox"})  # fmt: skip
+                     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".hypothesis"})  # fmt: skip
 MAX_FILES = 50_000
 
 
@@ -24,6 +24,8 @@ def listing(roots: list[str], excluded: list[str]) -> Listing:
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if d not in SKIPPED and os.path.join(folder, d) not in skip]
             for name in files:
+                if name.startswith(".coverage"):
+                    continue  # a test runner's coverage data, written beside the run
                 path = os.path.join(folder, name)
                 try:
                     info = os.lstat(path)

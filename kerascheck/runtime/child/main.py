@@ -51,8 +51,6 @@ class Reporter:
         self.started = time.monotonic()
 
     def flush(self) -> None:
-        from kerascheck.runtime.child import instrument
-
         result = self.result
         result["seconds"] = time.monotonic() - self.started
         result["seeds"] = calls.log.seeds
@@ -60,7 +58,9 @@ class Reporter:
         result["generators"] = calls.log.generators
         if scratch.active is not None:
             result["saves"] = [list(pair) for pair in scratch.active.redirected.items()]
-        state = instrument.session if "keras" in sys.modules else None
+        # The instrumentation module imports Keras: only look at it once the target has.
+        instrument = sys.modules.get("kerascheck.runtime.child.instrument")
+        state = getattr(instrument, "session", None)
         result["warnings"] = list(hooks.failures)
         if state is not None:
             result["models"] = _describe(state)

@@ -15,14 +15,14 @@ from typing import NoReturn
 import click
 from rich.console import Console
 
-from kerascheck.config import ConfigError, Overrides
+from kerascheck.engine.registry import UnknownSelector, expand
+from kerascheck.model.results import FileError, FileResult, RunResult
 from kerascheck.report.emit import emit
-from kerascheck.rule import UnknownSelector, expand
+from kerascheck.run.config import ConfigError, Overrides
 from kerascheck.runtime.parent import analysis, processes, report, runner, tree
 from kerascheck.runtime.parent.settings import resolve
 from kerascheck.runtime.parent.targets import Target, UsageError, parse_target
 from kerascheck.runtime.protocol import ChildSpec
-from kerascheck.types import FileError, FileResult, RunResult
 
 STAGES = {
     "importing": "importing the backend",

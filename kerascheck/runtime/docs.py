@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kerascheck.rule import Rule, RuleContext
-from kerascheck.types import Finding, Severity
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Rule, RuleContext
 
 
 class RuntimeRule(Rule):

@@ -25,7 +25,7 @@ def notebook_cells(path: str) -> list[tuple[int, str]]:
     """(cell number, source) of each code cell, 1-based over all cells, with IPython syntax
     masked the way the static checker masks it (`%%time` cells keep their Python)."""
     # Imported here: the static reader is heavy, and only notebooks need its masking.
-    from kerascheck.notebook import mask_cell
+    from kerascheck.read.notebook import mask_cell
 
     with open(path, encoding="utf-8") as handle:
         notebook = json.load(handle)

@@ -6,14 +6,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from kerascheck import suppressions
-from kerascheck.engine import Settings
+from kerascheck.engine import suppressions
+from kerascheck.model.results import Diagnostic, FileError, FileResult
+from kerascheck.model.settings import Settings
 from kerascheck.runtime.parent import checks, live_model, repro
 from kerascheck.runtime.parent.runner import ChildRun
 from kerascheck.runtime.parent.settings import RunSettings
 from kerascheck.runtime.parent.targets import Target
 from kerascheck.runtime.protocol import ChildResult, ErrorInfo, FrameInfo, ModelRecord
-from kerascheck.types import Diagnostic, FileError, FileResult
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kerascheck.model.results import Diagnostic
 from kerascheck.runtime.docs import RUNTIME_RULES
 from kerascheck.runtime.protocol import INPUT_MEAN_LIMIT, INPUT_STD_BAND, ModelRecord
-from kerascheck.types import Diagnostic
 
 # Self-normalization band, measured on 784-300-50x100 SELU stacks in training mode
 # (TF 2.21 CPU, 1,000 standard normal rows, seeds 0-9; worst layer over all seeds):

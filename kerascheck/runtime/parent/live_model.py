@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kerascheck.engine import Settings, check_text, parse, run_rules
-from kerascheck.positions import Locator
-from kerascheck.reader import read_module
-from kerascheck.types import (
-    CallValue,
-    Diagnostic,
-    FileModel,
-    FileResult,
-    Layer,
-    Model,
-    SourceLocation,
-)
+from kerascheck.engine.check import check_text, parse, run_rules
+from kerascheck.engine.positions import Locator
+from kerascheck.model.description import FileModel, Layer, Model, SourceLocation
+from kerascheck.model.results import Diagnostic, FileResult
+from kerascheck.model.settings import Settings
+from kerascheck.model.values import CallValue
+from kerascheck.read.reader import read_module
 
 # Config keys every layer has that say nothing about how it was written.
 BOOKKEEPING = frozenset({"name", "trainable", "dtype", "batch_shape", "sparse", "ragged"})

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from kerascheck.model.results import Diagnostic
 from kerascheck.runtime.parent.checks import Places, diagnostic
 from kerascheck.runtime.protocol import ChildResult, ModelRecord
-from kerascheck.types import Diagnostic
 
 KERAS_SEED = "keras.utils.set_random_seed"
 DETERMINISM = ("tf.config.experimental.enable_op_determinism", "torch.use_deterministic_algorithms")

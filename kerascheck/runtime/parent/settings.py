@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from kerascheck.config import Config, Overrides, Resolver, relative_parts
-from kerascheck.engine import Settings
-from kerascheck.rule import RUNTIME_CODES, expand
+from kerascheck.engine.registry import RUNTIME_CODES, expand
+from kerascheck.model.settings import Settings
+from kerascheck.run.config import Config, Overrides, Resolver, relative_parts
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """`python -m kerascheck`."""
 
-from kerascheck.cli import main
+from kerascheck.cli.main import main
 
 main()

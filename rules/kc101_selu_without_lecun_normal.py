@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import libcst as cst
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import is_unknown
 
-from kerascheck import keras_facts as facts
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Finding, Fix, Layer, Severity, is_unknown
+from ._lib.edits import set_keyword
 
 
 def selu_layers(ctx: RuleContext) -> Iterator[Layer]:
@@ -150,9 +151,9 @@ class SeluWithoutLecunNormal(Rule):
             given = (
                 "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
             )
-            target = layer.factory or layer.node
+            target = layer.factory or layer.call
             fix = None
-            if isinstance(target, cst.Call):
+            if target is not None:
                 fix = Fix(
                     Applicability.UNSAFE,
                     'set kernel_initializer="lecun_normal"',

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import graph
 
 GLOROT = frozenset({"glorot_uniform", "glorot_normal"})
 

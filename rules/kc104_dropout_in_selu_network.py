@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck import model_graph as graph
-from kerascheck.fix_imports import module_bindings
-from kerascheck.names import canonical, dotted_name
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Edit, FileModel, Finding, Fix, Layer, Severity
+from kerascheck.engine.fix_imports import module_bindings
+from kerascheck.model.description import FileModel, Layer
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.read.names import canonical, dotted_name
+
+from ._lib import graph
 
 DROPOUT = "keras.layers.Dropout"
 ALPHA = "AlphaDropout"
@@ -38,8 +40,8 @@ def alpha_fix(file: FileModel, layer: Layer, reported: list[Layer]) -> Fix | Non
         if not layer.factory.args or not all(other in reported for other in made):
             return None
         spot = layer.factory.args[0].value
-    elif isinstance(layer.node, cst.Call):
-        spot = layer.node.func
+    elif layer.call is not None:
+        spot = layer.call.func
     else:
         return None
     if dotted_name(spot) != layer.raw:

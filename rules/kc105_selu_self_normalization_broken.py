@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Severity, is_unknown
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import is_unknown
+
+from ._lib import graph
 
 # Arguments that change a SELU layer's weights away from what self-normalisation assumes.
 WEIGHT_ARGUMENTS = ("kernel_regularizer", "kernel_constraint")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Model, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Model
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import graph
 
 
 def feeds_weighted(model: Model, index: int, seen: set[int] | None = None) -> bool:

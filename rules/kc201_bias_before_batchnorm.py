@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import libcst as cst
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer, Model
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Finding, Fix, Layer, Model, Severity
+from ._lib import graph
+from ._lib.edits import set_keyword
 
 # Layers with a `use_bias` argument (EinsumDense has `bias_axes` and no bias by default).
 BIASED_PREFIXES = ("Dense", "Conv", "SeparableConv", "DepthwiseConv")
@@ -241,8 +241,8 @@ class BiasBeforeBatchnorm(Rule):
 
     @staticmethod
     def fix(ctx: RuleContext, layer: Layer, reported: list[Layer]) -> Fix | None:
-        call = layer.node
-        if not isinstance(call, cst.Call):
+        call = layer.call
+        if call is None:
             return None
         target = call
         factory = layer.factory

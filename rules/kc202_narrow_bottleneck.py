@@ -6,10 +6,12 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Layer, Model, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Layer, Model
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import graph
 
 MIN_CLASSES = 3
 DEFAULT_RATIO = 1.0
@@ -31,6 +33,12 @@ def classifier_head(model: Model, index: int) -> tuple[int, int] | None:
     if not isinstance(classes, int) or classes < MIN_CLASSES:
         return None
     return index, classes
+
+
+def data_classes(model: Model) -> int | None:
+    """The number of classes the labels fed to the model show, when all fits agree on one."""
+    counts = {fit.y.classes for fit in model.fits if fit.y is not None and fit.y.classes}
+    return counts.pop() if len(counts) == 1 else None
 
 
 def reaches(model: Model, start: int, target: int) -> bool:
@@ -107,6 +115,17 @@ class NarrowBottleneck(Rule):
     options = {"min-ratio": DEFAULT_RATIO}
 
     VALID = [
+        # Trap: the labels show 3 classes; a 4-unit layer is no bottleneck for them, however
+        # wide the softmax was made.
+        """
+        import numpy as np
+        import keras
+        y = keras.utils.to_categorical(np.random.randint(0, 3, size=(60,)), 3)
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(4, activation="relu"),
+                                  keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="categorical_crossentropy")
+        model.fit(np.random.rand(60, 20), y)
+        """,
         """
         import keras
         model = keras.Sequential([
@@ -191,6 +210,7 @@ class NarrowBottleneck(Rule):
                 if head is None:
                     continue
                 dense, classes = head
+                classes = data_classes(model) or classes
                 yield from self.narrow_layers(model, dense, classes, ratio)
 
     def narrow_layers(

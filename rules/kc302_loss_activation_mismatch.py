@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kerascheck import keras_facts as facts
-from kerascheck.arguments import argument_node
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Model, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Model
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib.arguments import argument_node
 
 
 def output_label(model: Model, index: int, count: int) -> str:
@@ -48,6 +50,14 @@ def mismatch(name: Any, from_logits: Any, activation: Any, units: Any, dense: bo
             "probabilities; pass the loss with from_logits=True or add the output activation"
         )
     return None
+
+
+def two_class_one_hot(model: Model, units: Any) -> bool:
+    """Whether the model is fed one-hot labels of two classes for its two output units."""
+    labels = [fit.y for fit in model.fits if fit.y is not None]
+    return (
+        units == 2 and bool(labels) and all(y.labels == "onehot" and y.classes == 2 for y in labels)
+    )
 
 
 class LossActivationMismatch(Rule):
@@ -97,6 +107,16 @@ class LossActivationMismatch(Rule):
     severity = Severity.ERROR
 
     VALID = [
+        # Trap: softmax over two one-hot columns with binary crossentropy trains as well as
+        # one sigmoid unit; the labels show it.
+        """
+        import numpy as np
+        import keras
+        y = keras.utils.to_categorical(np.random.randint(0, 2, size=(40,)), 2)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(loss="binary_crossentropy")
+        model.fit(np.random.rand(40, 3), y)
+        """,
         """
         import keras
         model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
@@ -210,6 +230,10 @@ class LossActivationMismatch(Rule):
                     layer = model.layers[index]
                     if facts.has_alternative(layer, ctx.file.layers):
                         continue
+                    if len(outputs) == 1 and two_class_one_hot(
+                        model, facts.output_units(model, index)
+                    ):
+                        continue  # softmax over 2 one-hot columns: binary crossentropy fits
                     reason = mismatch(
                         name,
                         from_logits,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck.arguments import argument_node
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import CallValue, Finding, Fit, Severity, is_unknown
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Fit
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import CallValue, is_unknown
+
+from ._lib.arguments import argument_node
 
 _CONSEQUENCE = {
     "EarlyStopping": "never stops training early",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, CallValue, Finding, Fix, Severity, is_unknown
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import CallValue, is_unknown
+
+from ._lib.edits import set_keyword
 
 _EARLY_STOPPING = "keras.callbacks.EarlyStopping"
 _RESTORE_POSITION = 6

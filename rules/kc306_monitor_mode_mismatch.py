@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck.arguments import argument_node
-from kerascheck.edits import set_keyword
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, CallValue, Finding, Fix, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import CallValue
+
+from ._lib.arguments import argument_node
+from ._lib.edits import set_keyword
 
 _MEANING = {"min": "lower is better", "max": "higher is better"}
 

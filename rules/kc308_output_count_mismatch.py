@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kerascheck import keras_facts as facts
-from kerascheck.arguments import argument_node
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Compile, Finding, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import Compile
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib.arguments import argument_node
 
 
 def consequence(key: str, length: int, count: int) -> str:

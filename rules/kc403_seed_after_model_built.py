@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck import keras_facts as facts
-from kerascheck import seeding
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import CallSite, FileModel, Finding, Layer, SeedCall, SeedKind, Severity
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import CallSite, FileModel, Layer, SeedCall, SeedKind
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import seeding
 
 # Layers that draw a seed from the global generators when constructed (others, such as
 # Input, Normalization or Flatten, draw nothing).

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import CallSite, Finding, Severity
+from kerascheck.model.description import CallSite
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 _SESSIONS = frozenset(
     {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import FileModel, Finding, SeedKind, Severity
+from kerascheck.model.description import FileModel, SeedKind
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 # Calls that start another interpreter, which does read the variable.
 _CHILD_PREFIXES = ("subprocess.", "multiprocessing.", "os.exec", "os.spawn", "os.posix_spawn")

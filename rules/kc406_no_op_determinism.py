@@ -6,18 +6,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck import seeding
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import (
-    Applicability,
-    Edit,
-    FileModel,
-    Finding,
-    Fix,
-    SeedCall,
-    SeedKind,
-    Severity,
-)
+from kerascheck.model.description import FileModel, SeedCall, SeedKind
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib import seeding
 
 
 def determinism_fix(file: FileModel, seed: SeedCall) -> Fix | None:
@@ -30,7 +23,7 @@ def determinism_fix(file: FileModel, seed: SeedCall) -> Fix | None:
         isinstance(small, cst.Expr) and small.value is seed.node for small in statement.body
     ):
         return None
-    tf = seeding.bound_name(file.module, anchor, "tensorflow")
+    tf = seeding.bound_name(file, anchor, "tensorflow")
     if tf is None:
         return None
     call = f"{tf}.config.experimental.enable_op_determinism()"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.edits import rename_keyword
-from kerascheck.keras2_calls import is_optimizer_class, keras_calls
-from kerascheck.migrations import OPTIMIZER_ARGUMENTS
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Finding, Fix, Severity
+from kerascheck.knowledge.keras3_removals import OPTIMIZER_ARGUMENTS
+from kerascheck.model.results import Applicability, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib.calls import is_optimizer_class, keras_calls
+from ._lib.edits import rename_keyword
 
 _LR = OPTIMIZER_ARGUMENTS["lr"]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.keras2_calls import is_optimizer_class, keras_calls
-from kerascheck.migrations import OPTIMIZER_ARGUMENTS
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Severity
+from kerascheck.knowledge.keras3_removals import OPTIMIZER_ARGUMENTS
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib.calls import is_optimizer_class, keras_calls
 
 _DECAY = OPTIMIZER_ARGUMENTS["decay"]
 

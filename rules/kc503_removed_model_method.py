@@ -7,22 +7,15 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck import fix_imports
-from kerascheck import keras_facts as facts
-from kerascheck.keras2_calls import defined_methods, method_sites, model_receiver
-from kerascheck.migrations import MODEL_METHODS
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import (
-    UNKNOWN,
-    Applicability,
-    CallSite,
-    Edit,
-    Finding,
-    Fix,
-    Model,
-    Severity,
-    is_unknown,
-)
+from kerascheck.engine import fix_imports
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.knowledge.keras3_removals import MODEL_METHODS
+from kerascheck.model.description import CallSite, Model
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import UNKNOWN, is_unknown
+
+from ._lib.calls import method_sites, model_receiver
 
 # The keywords each generator method shares with its replacement; others block the rename.
 _RENAMES: dict[str, tuple[str, frozenset[str]]] = {
@@ -210,7 +203,7 @@ class RemovedModelMethod(Rule):
         if not sites:
             return
         # Walking the classes costs more than the rest of the rule: only when a call matched.
-        own = defined_methods(file.module)
+        own = file.class_methods
         for site in sites:
             if site.method in own:
                 continue

@@ -6,11 +6,17 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck.edits import rename_keyword
-from kerascheck.keras2_calls import KerasCall, keras_calls, method_sites, model_receiver
-from kerascheck.migrations import CALLBACK_ARGUMENTS, FIT_ARGUMENTS, FIT_METHODS, Removed
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.knowledge.keras3_removals import (
+    CALLBACK_ARGUMENTS,
+    FIT_ARGUMENTS,
+    FIT_METHODS,
+    Removed,
+)
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+
+from ._lib.calls import KerasCall, keras_calls, method_sites, model_receiver
+from ._lib.edits import rename_keyword
 
 
 class RemovedCallbackArgument(Rule):

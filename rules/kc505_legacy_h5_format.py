@@ -7,10 +7,17 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.keras2_calls import argument, keras_calls, method_sites
-from kerascheck.migrations import LEGACY_MODEL_SUFFIXES, NATIVE_MODEL_SUFFIX, WEIGHTS_SUFFIX
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import UNKNOWN, Applicability, Edit, Finding, Fix, Severity, is_unknown
+from kerascheck.knowledge.keras3_removals import (
+    LEGACY_MODEL_SUFFIXES,
+    NATIVE_MODEL_SUFFIX,
+    WEIGHTS_SUFFIX,
+)
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import UNKNOWN, is_unknown
+
+from ._lib.arguments import argument
+from ._lib.calls import keras_calls, method_sites
 
 _SAVE_FUNCTIONS = frozenset({"keras.models.save_model", "keras.saving.save_model"})
 _CHECKPOINT = "keras.callbacks.ModelCheckpoint"

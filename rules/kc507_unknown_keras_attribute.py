@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck.keras_api import Unknown, diagnose, diagnose_path
-from kerascheck.names import dotted_name
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, AttributeRef, Edit, Finding, Fix, Severity
+from kerascheck.knowledge.api_names import Unknown, diagnose, diagnose_path
+from kerascheck.model.description import AttributeRef
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.read.names import dotted_name
 
 
 def _import_from_holding(ctx: RuleContext, alias: cst.CSTNode) -> cst.ImportFrom | None:

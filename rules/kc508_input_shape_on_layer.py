@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Severity
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 _SHAPE_ARGUMENTS = ("input_shape", "input_dim", "batch_input_shape")
 # Layers whose job is to declare the input: their shape arguments are the point.

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from kerascheck.names import is_keras
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Applicability, CallSite, CallValue, Edit, Finding, Fix, Layer, Severity
+from kerascheck.model.description import CallSite, Layer
+from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.model.values import CallValue
+from kerascheck.read.names import is_keras
 
 _FIT_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "adapt"})
 _HELD_OUT = frozenset({"test", "val", "valid", "validation", "holdout", "tst"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.rule import Invalid, Rule, RuleContext
-from kerascheck.types import Finding, Severity
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 
 class UnusedSuppression(Rule):

@@ -1,4 +1,4 @@
-"""Write kerascheck/data/keras_api.txt: every public Keras name, read from the installed package.
+"""Write kerascheck/knowledge/data/keras_api.txt: every public Keras name, read from the installed package.
 
 Keras is never imported (it needs a backend at import time). Its public API is a tree of
 generated `__init__.py` files that only re-export names (`from keras.src.x import Y as Y`);
@@ -22,7 +22,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "kerascheck" / "data" / "keras_api.txt"
+OUTPUT = (
+    Path(__file__).resolve().parent.parent / "kerascheck" / "knowledge" / "data" / "keras_api.txt"
+)
 TF_VIEW = "keras._tf_keras.keras"
 
 

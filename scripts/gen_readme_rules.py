@@ -5,22 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kerascheck.rule import RUNTIME_CODES, all_rules
+from kerascheck.engine.registry import all_rules
+from kerascheck.knowledge.runtime_rules import RUNTIME_RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table -->", "<!-- /rules-table -->"
-
-RUNTIME_SUMMARIES = {
-    "KR001": "Two fresh runs with the same seed end with different weights.",
-    "KR002": "A SELU network's layer outputs leave mean 0 / std 1.",
-    "KR003": "NaN or Inf in the loss, weights or gradients during the short fit.",
-    "KR004": "ReLU-family layers where most units never activate.",
-    "KR005": "Gradient norms vanish or explode from the last layer to the first.",
-    "KR006": "The loss at the end of the short fit is not below its start.",
-    "KR007": "Labels outside what the loss expects (class range, one-hot, 0/1).",
-    "KR008": "A SELU network fed inputs that are not standardized.",
-    "KR009": "Sigmoid/tanh layers with most pre-activations beyond +-5.",
-}
 
 
 def table() -> str:
@@ -29,8 +18,8 @@ def table() -> str:
         fix = rule.fix_applicability.value if rule.fix_applicability else ""
         default = "on" if rule.default_enabled else "off"
         rows.append(f"| {rule.code} | `{rule.name}` | {default} | {fix} | {rule.summary} |")
-    for code, name in RUNTIME_CODES.items():
-        summary = RUNTIME_SUMMARIES[code]
+    for code, runtime_rule in RUNTIME_RULES.items():
+        name, summary = runtime_rule.name, runtime_rule.summary
         rows.append(f"| {code} | `{name}` | `kerascheck run` | | {summary} |")
     return "\n".join(rows)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import libcst as cst
+from kerascheck.rules._lib.edits import set_keyword
 
-from kerascheck.edits import set_keyword
-from kerascheck.fix_imports import insertion_index
-from kerascheck.rule import Rule, RuleContext
-from kerascheck.types import Applicability, Edit, Finding, Fix, SeedKind
+from kerascheck.engine.fix_imports import insertion_index
+from kerascheck.model.description import SeedKind
+from kerascheck.model.results import Applicability, Edit, Finding, Fix
+from kerascheck.model.rule import Rule, RuleContext
 
 SAFE, UNSAFE = Applicability.SAFE, Applicability.UNSAFE
 

@@ -9,13 +9,15 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from conftest import run_cli
+from kerascheck.rules._lib import graph
 
-from kerascheck import keras_facts as facts
-from kerascheck import model_graph as graph
-from kerascheck.engine import Settings, check_text
-from kerascheck.reader import read_module
-from kerascheck.rule import all_rules
-from kerascheck.types import FileModel, is_unknown
+from kerascheck.engine.check import check_text
+from kerascheck.engine.registry import all_rules
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import FileModel
+from kerascheck.model.settings import Settings
+from kerascheck.model.values import is_unknown
+from kerascheck.read.reader import read_module
 
 BOTTLENECK = """\
 import keras

@@ -22,10 +22,11 @@ from fix_rules import (
     UseBiasOff,
 )
 
-from kerascheck.engine import Settings
-from kerascheck.fix_imports import add_imports, local_name
-from kerascheck.fixer import fix_text
-from kerascheck.rule import Rule, all_rules
+from kerascheck.engine.fix_imports import add_imports, local_name
+from kerascheck.engine.fixer import fix_text
+from kerascheck.engine.registry import all_rules
+from kerascheck.model.rule import Rule
+from kerascheck.model.settings import Settings
 
 KC101 = all_rules()["KC101"]
 SELU = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
@@ -74,13 +75,13 @@ m = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(2)])
 
 
 def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> None:
-    from kerascheck.engine import analyse_text
-    from kerascheck.fixer import plan
+    from kerascheck.engine.check import analyse_text
+    from kerascheck.engine.fixer import plan
 
     settings = Settings(rules=[UseBiasOff, RenameSequential])
     module, result = analyse_text(textwrap.dedent(CONTAINER), "t.py", settings)
     assert module is not None
-    groups, skipped = plan(module, result.diagnostics, unsafe=True)
+    groups, skipped = plan(result.diagnostics, unsafe=True)
     # In finding order the Sequential call comes first; the Dense edits lie inside it.
     assert [g.diagnostics[0].code for g in groups] == ["KT002"]
     assert [(s.code, s.reason) for s in skipped] == [
@@ -96,7 +97,7 @@ def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> Non
         "import keras\nkeras.layers.Dense(1, name='x')\n", "t.py", settings
     )
     assert module is not None
-    _, skipped = plan(module, result.diagnostics, unsafe=True)
+    _, skipped = plan(result.diagnostics, unsafe=True)
     assert [(s.code, s.reason) for s in skipped] == [
         ("KT003", "it edits the same code as the fix for KT001 at 2:1")
     ]
@@ -295,12 +296,17 @@ def test_latin1_file_keeps_its_encoding(tmp_path: Path) -> None:
     )
 
 
-def test_symlink_stays_a_link(tmp_path: Path) -> None:
+def test_a_symlink_is_checked_but_never_written_through(tmp_path: Path) -> None:
+    # The link may lead out of the checked tree; its target is fixed where it lives.
     real = write(tmp_path / "real.py", SELU.encode())
     link = tmp_path / "link.py"
     link.symlink_to(real)
-    assert run_cli("check", "--fix", "--unsafe-fixes", str(link)).returncode == 0
-    assert link.is_symlink() and real.read_bytes() == SELU_FIXED.encode()
+    proc = run_cli("check", "--fix", "--unsafe-fixes", str(link))
+    assert proc.returncode == 1
+    assert "fixes not applied: it is a symbolic link" in proc.stdout
+    assert link.is_symlink() and real.read_bytes() == SELU.encode()
+    assert run_cli("check", "--fix", "--unsafe-fixes", str(real)).returncode == 0
+    assert real.read_bytes() == SELU_FIXED.encode()
 
 
 def test_unparsable_and_clean_files_are_never_touched(tmp_path: Path) -> None:
@@ -319,6 +325,15 @@ def test_stdin_is_fixed_to_stdout(tmp_path: Path) -> None:
     proc = run_cli("check", "--fix", "--unsafe-fixes", "-", input=SELU, cwd=tmp_path)
     assert proc.stdout == SELU_FIXED
     assert "Fixed 1 problem." in proc.stderr
+
+
+def test_stdin_excluded_by_force_exclude_goes_back_unchanged(tmp_path: Path) -> None:
+    """As `check` skips it, `--fix` leaves it alone, and still echoes it (a formatter's pipe)."""
+    args = ("check", "--fix", "--unsafe-fixes", "--force-exclude", "--stdin-filename")
+    proc = run_cli(*args, "build/x.py", "-", input=SELU, cwd=tmp_path)
+    assert proc.stdout == SELU and proc.returncode == 0
+    proc = run_cli(*args, "src/x.py", "-", input=SELU, cwd=tmp_path)
+    assert proc.stdout == SELU_FIXED
 
 
 # ---------------------------------------------------------------- notebooks
@@ -379,7 +394,7 @@ def test_notebook_fixed_cell_by_cell_keeping_everything_else(tmp_path: Path) -> 
 
 
 def test_notebook_insertion_goes_to_the_cell_of_the_imports(tmp_path: Path) -> None:
-    from kerascheck.notebook_fix import fix_notebook
+    from kerascheck.run.notebook_fix import fix_notebook
 
     data = json.dumps(_notebook(), indent=2).encode()
     outcome = fix_notebook(data, "nb.ipynb", Settings(rules=[InsertSeed]), unsafe=True)
@@ -472,8 +487,8 @@ def test_killed_mid_run_leaves_each_file_old_or_new(tmp_path: Path) -> None:
 
 
 def test_split_back_refuses_what_it_cannot_place_soundly() -> None:
-    from kerascheck.notebook import CodeCell
-    from kerascheck.notebook_fix import _Unmappable, split_back
+    from kerascheck.read.notebook import CodeCell
+    from kerascheck.run.notebook_fix import _Unmappable, split_back
 
     cells = [CodeCell(1, ["a = 1\n", "b = 2\n"]), CodeCell(3, ["pass\n", "c = 3\n"])]
     originals = {1: ["a = 1\r\n", "b = 2"], 3: ["%time x\n", "c = 3\n"]}
@@ -489,7 +504,7 @@ def test_split_back_refuses_what_it_cannot_place_soundly() -> None:
 
 
 def test_compact_and_crlf_notebook_json_keep_their_layout() -> None:
-    from kerascheck.notebook_fix import dump_like
+    from kerascheck.run.notebook_fix import dump_like
 
     notebook = {"cells": [], "metadata": {"title": "é"}}
     compact = json.dumps(notebook, separators=(",", ":"), ensure_ascii=False)
@@ -527,7 +542,7 @@ def test_library_api(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_the_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kerascheck.fix_files import fix_file
+    from kerascheck.run.fix_files import fix_file
 
     target = write(tmp_path / "m.py", SELU.encode())
 

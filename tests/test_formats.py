@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 from conftest import FIXTURES, ROOT, run_cli, run_json
 
+from kerascheck.model.results import Diagnostic, FileError, FileResult, RunResult, Severity
 from kerascheck.report import github, junit, sarif
-from kerascheck.types import Diagnostic, FileError, FileResult, RunResult, Severity
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 BAD = (

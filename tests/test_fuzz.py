@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kerascheck import api
-from kerascheck.notebook import check_notebook
+from kerascheck.engine.notebook_check import check_notebook
+from kerascheck.model.results import FileResult, RunResult
 from kerascheck.report import json_report
-from kerascheck.types import FileResult, RunResult
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -303,7 +303,8 @@ def test_fuzz_notebooks(text: str) -> None:
 @given(st.binary(max_size=400))
 def test_fuzz_bytes(data: bytes) -> None:
     """Arbitrary bytes that mention keras: an error or a result, never an exception."""
-    from kerascheck.engine import Settings, check_bytes
+    from kerascheck.engine.check import check_bytes
+    from kerascheck.model.settings import Settings
 
     result = check_bytes(
         b"import keras\n" + data, "fuzz.py", Settings(rules=api.default_settings().rules)
@@ -317,3 +318,18 @@ def test_fuzz_bytes(data: bytes) -> None:
 def test_fuzz_programs_large_budget(text: str) -> None:
     check_program(text)
     check_as_notebook(text)
+
+
+def test_string_literal_python_cannot_compile_is_unknown_not_a_crash() -> None:
+    from kerascheck.engine.check import check_text
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+
+    # A raw null byte inside a literal: libcst parses it, CPython refuses to compile it.
+    text = (
+        "import keras\nimport numpy as np\n"
+        f"model = keras.Sequential([keras.layers.Dense(2, activation='{chr(0)}relu')])\n"
+        "model.fit(np.zeros((4, 3)), np.zeros((4,)), epochs=1)\n"
+    )
+    result = check_text(text, "t.py", Settings(rules=list(all_rules().values())))
+    assert not result.errors, result.errors

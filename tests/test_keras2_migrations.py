@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli
 
-from kerascheck.engine import Settings, check_text
-from kerascheck.fixer import fix_text
-from kerascheck.migrations import CALLBACK_ARGUMENTS, FIT_ARGUMENTS, MODEL_METHODS
-from kerascheck.rule import all_rules, find_rule, select_rules
+from kerascheck.engine.check import check_text
+from kerascheck.engine.fixer import fix_text
+from kerascheck.engine.registry import all_rules, find_rule, select_rules
+from kerascheck.knowledge.keras3_removals import CALLBACK_ARGUMENTS, FIT_ARGUMENTS, MODEL_METHODS
+from kerascheck.model.settings import Settings
 
 NOTES = FIXTURES / "static" / "notes_keras2_apis.py"
 
@@ -209,7 +210,7 @@ def test_fixed_notes_run_on_keras_3_and_the_original_does_not(tmp_path: Path) ->
 def test_reader_records_imported_keras_names_at_the_import() -> None:
     import libcst as cst
 
-    from kerascheck.reader import read_module
+    from kerascheck.read.reader import read_module
 
     source = textwrap.dedent(
         """

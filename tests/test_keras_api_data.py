@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from kerascheck.keras_api import api, diagnose
+from kerascheck.knowledge.api_names import api, diagnose
 
-DATA = ROOT / "kerascheck" / "data" / "keras_api.txt"
+DATA = ROOT / "kerascheck" / "knowledge" / "data" / "keras_api.txt"
 SCRIPT = ROOT / "scripts" / "gen_keras_api.py"
 
 
@@ -42,7 +42,7 @@ def test_checked_in_names_equal_the_generator_output() -> None:
     if installed != _data_version():
         pytest.skip(f"installed keras {installed} is not the pinned {_data_version()}")
     assert DATA.read_text(encoding="utf-8") == _generated(), (
-        "kerascheck/data/keras_api.txt is stale: run python scripts/gen_keras_api.py"
+        "kerascheck/knowledge/data/keras_api.txt is stale: run python scripts/gen_keras_api.py"
     )
 
 

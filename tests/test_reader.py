@@ -7,9 +7,10 @@ import textwrap
 import libcst as cst
 import pytest
 
-from kerascheck import keras_facts as facts
-from kerascheck.reader import read_module
-from kerascheck.types import FileModel, SeedKind, is_unknown
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import FileModel, SeedKind
+from kerascheck.model.values import is_unknown
+from kerascheck.read.reader import read_module
 
 
 def read(code: str) -> FileModel:

@@ -13,9 +13,10 @@ import pytest
 from conftest import run_cli
 
 from kerascheck import api
-from kerascheck.engine import Settings
-from kerascheck.rule import Rule, RuleContext, all_rules
-from kerascheck.types import Finding, Severity
+from kerascheck.engine.registry import all_rules
+from kerascheck.model.results import Finding, Severity
+from kerascheck.model.rule import Rule, RuleContext
+from kerascheck.model.settings import Settings
 
 # One line KC101 always reports: a SELU layer with the default initializer.
 SELU = 'model = keras.Sequential([keras.layers.Dense(10, activation="selu")])\n'
@@ -104,6 +105,13 @@ BAD_INPUTS: dict[str, tuple[bytes, str | None, int | None, bool]] = {
         b"import keras\nif True:\n\tx = 1\n        y = 2\n",
         "could not parse",
         4,
+        False,
+    ),
+    # CPython accepts this indentation, libcst's tokenizer does not: say so, without a bogus line.
+    "tabs_python_accepts.py": (
+        b"import keras\ndef f(y):\n\tfor i in y:\n    \t\tz = 1\n\treturn z\n",
+        "Python accepts this, libcst",
+        None,
         False,
     ),
     "latin1_no_coding.py": (
@@ -302,8 +310,8 @@ def test_a_raising_rule_is_isolated_in_process(tmp_path: Path) -> None:
 
 RAISING_CLI = """
 import sys
-from kerascheck import rule
-from kerascheck.cli import main
+from kerascheck.engine import registry as rule
+from kerascheck.cli.main import main
 sys.path.insert(0, {tests!r})
 from test_robustness import ExplodesOnMarkedFiles
 rule.all_rules()[ExplodesOnMarkedFiles.code] = ExplodesOnMarkedFiles

@@ -10,8 +10,10 @@ import textwrap
 
 import pytest
 
-from kerascheck.engine import Settings, check_text
-from kerascheck.rule import Invalid, Rule, all_rules
+from kerascheck.engine.check import check_text
+from kerascheck.engine.registry import all_rules
+from kerascheck.model.rule import Invalid, Rule
+from kerascheck.model.settings import Settings
 
 RULES = list(all_rules().values())
 
@@ -65,7 +67,7 @@ def _fix_cases() -> list[object]:
 @pytest.mark.parametrize(("rule", "invalid"), _fix_cases())
 def test_example_fix(rule: type[Rule], invalid: Invalid) -> None:
     """All the rule's fixes (unsafe ones too) turn the INVALID example into its `fixed` code."""
-    from kerascheck.fixer import fix_text
+    from kerascheck.engine.fixer import fix_text
 
     assert invalid.fixed is not None
     settings = Settings(rules=[rule])

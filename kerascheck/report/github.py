@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kerascheck.model.results import Diagnostic, FileError, RunResult, Severity
 from kerascheck.report.source_lines import notebook_file_line
-from kerascheck.types import Diagnostic, FileError, RunResult, Severity
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

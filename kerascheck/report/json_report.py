@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from kerascheck import __version__
-from kerascheck.types import RunResult
+from kerascheck.model.results import RunResult
 
 
 def as_dict(result: RunResult) -> dict[str, Any]:

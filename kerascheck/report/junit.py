@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from kerascheck.model.results import Diagnostic, FileError, RunResult
 from kerascheck.report.concise import location
-from kerascheck.types import Diagnostic, FileError, RunResult
 
 # Characters XML 1.0 cannot hold, even escaped: a message quoting odd source must not break it.
 _ILLEGAL = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))

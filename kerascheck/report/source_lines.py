@@ -5,18 +5,54 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import os
 from collections.abc import Callable
 
-from kerascheck.notebook import NotebookError, cell_source, split_lines
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
+from kerascheck.read.notebook import NotebookError, cell_source, split_lines
+
+# Text that was checked without being a file on disk (standard input), by its display name.
+_CHECKED: dict[str, bytes] = {}
+
+
+def use_checked_bytes(path: str, data: bytes) -> None:
+    """Show `data` for `path` from now on: stdin's code frames come from the text checked,
+    not from a file of the same name on disk."""
+    _CHECKED[path] = data
+    _file_lines.cache_clear()
+    _notebook_source_lines_stamped.cache_clear()
+
+
+def source_bytes(path: str) -> bytes | None:
+    """The bytes that were checked as `path`, or None when they cannot be read."""
+    if path in _CHECKED:
+        return _CHECKED[path]
+    try:
+        return read_source(path)
+    except (OSError, SourceUnreadable):
+        return None
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    # Caches below are keyed by modification stamp too: a long-lived process sees edits.
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def file_lines(path: str) -> dict[int | None, list[str]]:
+    """A file's lines by cell (None for a .py file); empty when it cannot be read."""
+    if path in _CHECKED:
+        return _file_lines(path, (0, 0))
+    return _file_lines(path, _stamp(path))
 
 
 @functools.lru_cache(maxsize=256)
-def file_lines(path: str) -> dict[int | None, list[str]]:
-    """A file's lines by cell (None for a .py file); empty when it cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+def _file_lines(path: str, stamp: tuple[int, int]) -> dict[int | None, list[str]]:
+    data = source_bytes(path)
+    if data is None:
         return {}
     if path.endswith(".ipynb"):
         try:
@@ -24,7 +60,7 @@ def file_lines(path: str) -> dict[int | None, list[str]]:
             return {index: _cell_lines(cell) for index, cell in enumerate(cells, start=1)}
         except (ValueError, KeyError, TypeError):
             return {}
-    from kerascheck.engine import decode
+    from kerascheck.engine.check import decode
 
     try:
         return {None: split_lines(decode(data))}
@@ -48,18 +84,23 @@ def line_text(path: str, cell: int | None, line: int) -> str:
 _WHITESPACE = " \t\r\n"
 
 
-@functools.lru_cache(maxsize=64)
 def _notebook_source_lines(path: str) -> dict[int, list[int]]:
+    return _notebook_source_lines_stamped(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _notebook_source_lines_stamped(path: str, stamp: tuple[int, int]) -> dict[int, list[int]]:
     """For each cell (1-based): the line of the .ipynb file where each of its lines is written.
 
     CI annotations need a line of the file itself; a cell's source lines are JSON strings in
     it, so this walks the raw JSON for the position of every `source` string.
     """
+    data = source_bytes(path)
+    if data is None:
+        return {}
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            raw = handle.read()
-        return _walk_notebook(raw)
-    except (OSError, ValueError, IndexError, TypeError):
+        return _walk_notebook(data.decode("utf-8-sig"))
+    except (ValueError, IndexError, TypeError):
         return {}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from kerascheck.rule import RUNTIME_CODES, all_rules
-from kerascheck.types import RunResult
+from kerascheck.engine.registry import RUNTIME_CODES, all_rules
+from kerascheck.model.results import RunResult
 
 
 def rows(result: RunResult) -> list[dict[str, object]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kerascheck.knowledge.runtime_rules import RUNTIME_RULES
 from kerascheck.model.results import Diagnostic
-from kerascheck.runtime.docs import RUNTIME_RULES
 from kerascheck.runtime.protocol import INPUT_MEAN_LIMIT, INPUT_STD_BAND, ModelRecord
 
 # Self-normalization band, measured on 784-300-50x100 SELU stacks in training mode

@@ -1,0 +1,1 @@
+"""Check one source: run the rules, place findings, apply suppressions and fixes."""

@@ -1,0 +1,245 @@
+"""Check one source: parse once, read the models, run every selected rule, place findings."""
+
+from __future__ import annotations
+
+import gc
+import io
+import tokenize
+import traceback
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import libcst as cst
+
+from kerascheck.engine import suppressions
+from kerascheck.engine.positions import Locator
+from kerascheck.engine.text_edits import Converter
+from kerascheck.model.description import FileModel
+from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span
+from kerascheck.model.rule import RuleContext
+from kerascheck.model.settings import Settings
+from kerascheck.read.reader import read_module
+
+KEYWORDS = (b"keras", b"tensorflow")
+
+
+def decode(data: bytes) -> str:
+    """Source bytes to text, honouring a BOM and a PEP 263 coding line."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+# What parsing can raise on bad input. CSTValidationError: code CPython accepts but libcst
+# cannot represent (`for x in*a:`), which must be reported, not crash the run.
+PARSE_ERRORS: tuple[type[Exception], ...] = (
+    cst.ParserSyntaxError,
+    cst.CSTValidationError,
+    SyntaxError,
+    RecursionError,
+    ValueError,
+)
+
+
+def parse(text: str) -> cst.Module:
+    return cst.parse_module(text)
+
+
+def syntax_error(path: str, exc: Exception, python_accepts: bool = False) -> FileError:
+    if isinstance(exc, cst.ParserSyntaxError):
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        first = lines[0] if lines else "syntax error"
+        if python_accepts:
+            # libcst's tokenizer is stricter than CPython's (tabs and spaces mixed across
+            # blocks, for one): its position is then meaningless, its reason is not.
+            reason = next((line for line in lines[1:] if "error" in line), first)
+            if "dedent" in reason or "indent" in reason:
+                reason += " (tabs and spaces mixed in the indentation?)"
+            message = (
+                f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {reason}"
+            )
+            return FileError(path, message)
+        return FileError(path, f"could not parse: {first}", exc.raw_line, exc.raw_column + 1)
+    if isinstance(exc, cst.CSTValidationError):
+        message = f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {exc}"
+        return FileError(path, message)
+    if isinstance(exc, SyntaxError):
+        return FileError(path, f"could not parse: {exc.msg}", exc.lineno, exc.offset)
+    return FileError(path, f"could not read: {exc}")
+
+
+def _python_verdict(text: str) -> SyntaxError | bool:
+    """CPython's own error (more precise than libcst's), or whether CPython accepts the text."""
+    # Imported here: only files that fail to parse pay for it.
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return exc
+    except (ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def mentions_keras(data: bytes) -> bool:
+    return any(word in data for word in KEYWORDS)
+
+
+def check_text(text: str, path: str, settings: Settings) -> FileResult:
+    """Check Python source text (a .py file or the joined cells of a notebook)."""
+    return analyse_text(text, path, settings)[1]
+
+
+def analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
+    """Like check_text, also returning the parsed module its fixes' nodes belong to."""
+    with _gc_paused():
+        return _analyse_text(text, path, settings)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic collector off while one file is checked, back on (and owed its pass) after.
+
+    A parse makes a tree of up to millions of nodes without cycles; every full pass of the
+    collector over it finds nothing, and those passes cost 30-40% of checking a large file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def analyse_module(module: cst.Module, text: str, path: str, settings: Settings) -> FileResult:
+    """Check a module already parsed from `text` (the fixer parses each new text once)."""
+    with _gc_paused():
+        return _analyse_module(module, text, path, settings)[1]
+
+
+def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
+    try:
+        module = parse(text)
+    except PARSE_ERRORS as exc:
+        result = FileResult(path=path)
+        verdict = _python_verdict(text)
+        if isinstance(verdict, SyntaxError):
+            result.errors.append(syntax_error(path, verdict))
+        else:
+            result.errors.append(syntax_error(path, exc, python_accepts=verdict))
+        result.parsed = False
+        return None, result
+    return _analyse_module(module, text, path, settings)
+
+
+def _analyse_module(
+    module: cst.Module, text: str, path: str, settings: Settings
+) -> tuple[cst.Module | None, FileResult]:
+    result = FileResult(path=path)
+    try:
+        file = read_module(module, path)
+    except RecursionError:
+        # Thousands of chained operators or nested calls: parsed, but too deep to follow.
+        result.errors.append(FileError(path, "could not read: expressions nested too deeply"))
+        result.parsed = False
+        return None, result
+    locator = Locator(module, text, file.anchors)
+    run_rules(file, settings, locator, result)
+    enabled = frozenset(rule.code for rule in settings.rules)
+    suppressions.apply(text, result, enabled, settings.ignore_noqa)
+    return module, result
+
+
+def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
+    if not mentions_keras(data):
+        return FileResult(path=path, checked=False)
+    try:
+        text = decode(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return FileResult(path=path, errors=[decode_error(path, data, exc)], parsed=False)
+    if "\x00" in text:
+        line, column = _line_column(text, text.index("\x00"))
+        error = FileError(path, "could not parse: null byte in source", line, column)
+        return FileResult(path=path, errors=[error], parsed=False)
+    return check_text(text, path, settings)
+
+
+def decode_error(path: str, data: bytes, exc: Exception) -> FileError:
+    """Where the undecodable byte is (a Latin-1 file without a coding line, a binary file)."""
+    if isinstance(exc, SyntaxError):
+        # tokenize's "invalid or missing encoding declaration": find the byte itself.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as inner:
+            exc = inner
+    if isinstance(exc, UnicodeDecodeError):
+        line, column = _line_column(data, exc.start)
+        bad = data[exc.start : exc.start + 1].hex()
+        message = f"could not decode: byte 0x{bad} is not {exc.encoding} (no coding line?)"
+        return FileError(path, message, line, column)
+    return FileError(path, f"could not decode: {exc}", 1, 1)
+
+
+def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+    newline = "\n" if isinstance(text, str) else b"\n"
+    line_start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return text.count(newline, 0, offset) + 1, offset - line_start + 1  # type: ignore[arg-type]
+
+
+def run_rules(file: FileModel, settings: Settings, locator: Locator, result: FileResult) -> None:
+    """Run the rules on a model description and place their findings; a failing rule is isolated."""
+    seen: set[tuple[str, Span, str]] = set()
+    converter: Converter | None = None
+    for rule_cls in settings.rules:
+        rule = rule_cls()
+        options = {**rule_cls.options, **settings.rule_options.get(rule_cls.code, {})}
+        ctx = RuleContext(file=file, options=options)
+        try:
+            findings: Iterable[Finding] = list(rule.check(ctx))
+            placed = [(f, locator.span(f.node)) for f in findings]
+        except RecursionError:
+            # Positions of a 5,000-link attribute chain: the input is too deep, not the rule wrong.
+            result.errors.append(
+                FileError(file.path, f"{rule_cls.code} gave up: code nested too deeply")
+            )
+            continue
+        except Exception as exc:
+            detail = traceback.format_exc() if settings.verbose else f"{type(exc).__name__}: {exc}"
+            result.errors.append(
+                FileError(
+                    file.path,
+                    f"internal error in rule {rule_cls.code} ({rule_cls.name}): {detail}",
+                    internal=True,
+                    code=rule_cls.code,
+                )
+            )
+            continue
+        for finding, span in placed:
+            key = (rule_cls.code, span, finding.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            fix = None
+            if finding.fix is not None:
+                if converter is None:
+                    converter = Converter(
+                        locator.module, locator.source, file.anchors, locator.statement_lines
+                    )
+                fix = converter.convert(finding.fix, finding.node)
+            result.diagnostics.append(
+                Diagnostic(
+                    path=file.path,
+                    line=span.line,
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                    code=rule_cls.code,
+                    name=rule_cls.name,
+                    severity=rule_cls.severity,
+                    message=finding.message,
+                    fix=fix,
+                )
+            )
+    result.diagnostics.sort(key=Diagnostic.sort_key)

@@ -1,0 +1,264 @@
+"""The model description rules read: models, layers, compile and fit, seeds, calls."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from kerascheck.model.values import CallValue, Ref, argument
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+# ---------------------------------------------------------------- values
+
+
+Value = (
+    str | int | float | bool | None | tuple[Any, ...] | list[Any] | dict[Any, Any] | Ref | CallValue
+)
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a live object was made, for models read at run time instead of from syntax."""
+
+    path: str
+    line: int
+    column: int = 1
+
+
+@dataclass(eq=False)
+class Layer:
+    """One layer instance: its canonical class, resolved arguments and where it was written."""
+
+    cls: str
+    raw: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    # Where to report it: the call that made it, the `call` method of a subclassed model (for
+    # its input), or a live layer's source location.
+    node: cst.Call | cst.FunctionDef | SourceLocation
+    # How many times the statement that made it runs: 1, a known count, or None (unknown).
+    repeat: int | None = 1
+    var: str | None = None
+    # The partial() factory the layer came from, when it did: fixes go there.
+    factory: cst.Call | None = None
+    # The call that made the layer (the same object as `node`), where fixes edit it; None for
+    # a layer read at run time or a model's input.
+    call: cst.Call | None = None
+    kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
+    star_kwargs: bool = False
+    star_args: bool = False
+    seq: int = 0
+    # The if/else or try/except arms the layer was made or added in, outermost first. Two
+    # layers whose arms are not nested in one another never both run, so a link between them
+    # (e.g. consecutive `.add()` calls in `if` and `else`) is not certain.
+    branch: tuple[int, ...] = ()
+    # Shapes with the batch dimension first, None where a dimension is unknown; the whole
+    # shape None when unknown. A merging layer's input_shape is a list, one shape an input.
+    input_shape: Any = None
+    output_shape: tuple[int | None, ...] | None = None
+
+    @property
+    def short(self) -> str:
+        return self.cls.rsplit(".", 1)[-1]
+
+    def arg(self, name: str, position: int | None = None, default: Any = None) -> Any:
+        """The argument by keyword or position; `default` when absent, UNKNOWN when unknowable."""
+        return argument(
+            self.args,
+            self.kwargs,
+            name,
+            position,
+            default,
+            star_args=self.star_args,
+            star_kwargs=self.star_kwargs,
+        )
+
+
+@dataclass(eq=False)
+class Compile:
+    loss: Any
+    metrics: Any
+    optimizer: Any
+    loss_weights: Any
+    kwargs: dict[str, Any]
+    node: cst.Call
+    seq: int = 0
+    star_kwargs: bool = False
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    """What the file shows of an array: shape (samples first), dtype, scale, label encoding.
+
+    Every field is None where the file does not show it; nothing is guessed.
+    """
+
+    shape: tuple[int | None, ...] | None = None
+    dtype: str | None = None
+    # "0-255" for raw 8-bit pixels, "scaled" once divided, standardised or rescaled.
+    scale: str | None = None
+    # "integer" class indices, "onehot" rows, "binary" 0/1, "continuous" values.
+    labels: str | None = None
+    classes: int | None = None
+    # Where the array came from, for messages: `keras.datasets.mnist.load_data()`.
+    source: str = ""
+
+
+@dataclass(eq=False)
+class Fit:
+    method: str
+    kwargs: dict[str, Any]
+    node: cst.Call
+    callbacks: Any
+    has_validation: bool | None
+    seq: int = 0
+    star_kwargs: bool = False
+    # The inputs and targets fed, as far as the file shows them (read.data_flow fills them).
+    x: DataFacts | None = None
+    y: DataFacts | None = None
+
+
+ModelKind = Literal["sequential", "functional", "subclassed"]
+
+
+@dataclass(eq=False)
+class Model:
+    """A model as written: layers in order, the edges between them, compile and fit settings."""
+
+    kind: ModelKind
+    var: str | None
+    node: cst.CSTNode | SourceLocation
+    layers: list[Layer] = field(default_factory=list)
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    inputs: list[int] = field(default_factory=list)
+    outputs: list[int] = field(default_factory=list)
+    compiles: list[Compile] = field(default_factory=list)
+    fits: list[Fit] = field(default_factory=list)
+    # False when some layers could not be read (unknown elements, loops, helper calls).
+    complete: bool = True
+    seq: int = 0
+    # Sequential models: positions in `layers` where an element the reader could not follow
+    # (a nested model, an unknown value) was skipped, so shapes there are not known.
+    gaps: list[int] = field(default_factory=list)
+
+    def successors(self, index: int) -> list[int]:
+        return [b for a, b in self.edges if a == index]
+
+    def predecessors(self, index: int) -> list[int]:
+        return [a for a, b in self.edges if b == index]
+
+    def output_layers(self) -> list[int]:
+        if self.outputs:
+            return list(self.outputs)
+        if self.kind == "sequential" and self.layers and self.complete:
+            return [len(self.layers) - 1]
+        return []
+
+    @property
+    def compile(self) -> Compile | None:
+        return self.compiles[-1] if self.compiles else None
+
+
+class SeedKind(enum.Enum):
+    KERAS = "keras.utils.set_random_seed"
+    TENSORFLOW = "tf.random.set_seed"
+    NUMPY = "np.random.seed"
+    PYTHON = "random.seed"
+    TORCH = "torch.manual_seed"
+    OP_DETERMINISM = "tf.config.experimental.enable_op_determinism"
+    HASHSEED = "os.environ['PYTHONHASHSEED']"
+
+
+@dataclass(eq=False)
+class SeedCall:
+    kind: SeedKind
+    node: cst.CSTNode
+    seq: int
+    # Inside a function body that may never run.
+    in_function: bool = False
+
+
+@dataclass(eq=False)
+class CallSite:
+    """Any call the reader saw: a keras name (`callee`) or a method call (`method`)."""
+
+    callee: str | None
+    raw: str
+    method: str | None
+    node: cst.Call
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    seq: int
+    receiver: Any = None
+    # The dotted source text of each positional argument (`X_test`), None when not a name.
+    arg_names: tuple[str | None, ...] = ()
+    in_function: str | None = None
+    star_kwargs: bool = False
+
+
+@dataclass(eq=False)
+class AttributeRef:
+    """A dotted name under keras (`keras.callbacks.ModelEarlyStopping`), as written."""
+
+    name: str
+    raw: str
+    node: cst.CSTNode
+    # The name as its import spells it (`tensorflow.keras.models.Sequential`); "" when it came
+    # through a local alias (`K = keras.backend`) and the import spelling is lost.
+    full: str = ""
+    # Recorded at an `import` / `from ... import` statement rather than at a use.
+    imported: bool = False
+
+
+@dataclass(frozen=True)
+class TopImport:
+    """An import statement at the top level of the file (not inside `if`/`try`), as data."""
+
+    # Index of the top-level statement.
+    statement: int
+    # The modules named: `import a.b, c` names a.b and c; `from a.b import x` names a.b
+    # (a relative import's module without its dots; `from . import x` names none).
+    modules: tuple[str, ...]
+    # Local name -> the full dotted name it is bound to, as names.ImportTable reads it.
+    bindings: tuple[tuple[str, str], ...]
+    # Keras modules imported with `*`.
+    star_modules: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class FileModel:
+    """All one pass learned about a file: models, seeds, calls and names."""
+
+    path: str
+    module: cst.Module
+    models: list[Model] = field(default_factory=list)
+    # Every layer created, also those never placed in a model the reader could follow.
+    layers: list[Layer] = field(default_factory=list)
+    seeds: list[SeedCall] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    attributes: list[AttributeRef] = field(default_factory=list)
+    user_functions: set[str] = field(default_factory=set)
+    # Every compile and fit call, also those on models the reader could not follow.
+    compile_calls: list[Compile] = field(default_factory=list)
+    fit_calls: list[Fit] = field(default_factory=list)
+    # Sequence numbers of the first layer/model creation and of the first fit at module level.
+    first_build_seq: int | None = None
+    first_fit_seq: int | None = None
+    trains: bool = False
+    # id(node) -> index of the top-level statement holding it, for cheap positions.
+    anchors: dict[int, int] = field(default_factory=dict)
+    # The top-level import statements, in order.
+    top_imports: list[TopImport] = field(default_factory=list)
+    # Names of the methods the file's own classes define (classes at any depth).
+    class_methods: set[str] = field(default_factory=set)
+
+
+@dataclass(eq=False)
+class Tensor:
+    """The output of a layer in a functional graph."""
+
+    producers: list[Layer]

@@ -1,0 +1,21 @@
+"""What a check runs: the selected rules, their options, suppression handling."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kerascheck.model.rule import Rule
+
+
+@dataclass
+class Settings:
+    """What to run: rules already selected, their options, and how to treat suppressions."""
+
+    rules: Sequence[type[Rule]]
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ignore_noqa: bool = False
+    verbose: bool = False
+    # `--fixable` / `--unfixable`: the codes whose fixes `--fix` may apply; None for all.
+    fixable: frozenset[str] | None = None

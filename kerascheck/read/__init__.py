@@ -1,0 +1,1 @@
+"""Read source into the model description: names, the Keras model reader, notebooks."""

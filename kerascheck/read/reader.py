@@ -1,0 +1,1046 @@
+"""Read a parsed module once and build the model description that rules read."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.knowledge import keras_facts as facts
+from kerascheck.model.description import (
+    AttributeRef,
+    CallSite,
+    Compile,
+    FileModel,
+    Fit,
+    Layer,
+    Model,
+    SeedCall,
+    SeedKind,
+    Tensor,
+)
+from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
+from kerascheck.read.data_flow import trace_data
+from kerascheck.read.module_facts import class_methods, top_imports
+from kerascheck.read.names import ImportTable, canonical, dotted_name, is_keras
+from kerascheck.read.shapes import infer_shapes
+
+# How deep calls to the file's own functions are followed.
+_MAX_INLINE_DEPTH = 4
+
+_SEED_FUNCTIONS: dict[str, SeedKind] = {
+    "keras.utils.set_random_seed": SeedKind.KERAS,
+    "tensorflow.random.set_seed": SeedKind.TENSORFLOW,
+    "numpy.random.seed": SeedKind.NUMPY,
+    "random.seed": SeedKind.PYTHON,
+    "torch.manual_seed": SeedKind.TORCH,
+    "tensorflow.config.experimental.enable_op_determinism": SeedKind.OP_DETERMINISM,
+    "torch.use_deterministic_algorithms": SeedKind.OP_DETERMINISM,
+}
+
+# Environment variables that seed or make ops deterministic when set by the program itself.
+_SEED_ENVIRON: dict[str, SeedKind] = {
+    "PYTHONHASHSEED": SeedKind.HASHSEED,
+    "TF_DETERMINISTIC_OPS": SeedKind.OP_DETERMINISM,
+}
+_ENVIRON_SETTERS = frozenset({"os.environ.setdefault", "os.putenv"})
+
+_MODEL_BASES = frozenset({"keras.Model", "keras.Sequential"})
+_FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch"})
+
+
+@dataclass(eq=False)
+class Partial:
+    """`functools.partial(keras.layers.Dense, ...)`: a layer factory with preset keywords."""
+
+    callee: str
+    raw: str
+    kwargs: dict[str, Any]
+    kwarg_nodes: dict[str, cst.Arg]
+    node: cst.Call
+
+
+@dataclass(eq=False)
+class UserFunction:
+    node: cst.FunctionDef
+    anchor: int
+    called: bool = False
+
+
+@dataclass(eq=False)
+class Scope:
+    names: dict[str, Any] = field(default_factory=dict)
+    parent: Scope | None = None
+
+    def lookup(self, name: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return _MISSING
+
+
+_MISSING = object()
+
+
+def read_module(module: cst.Module, path: str) -> FileModel:
+    reader = _Reader(module, path)
+    reader.run()
+    # Separate passes over what the walk found: shapes through the models, facts of the data.
+    infer_shapes(reader.file)
+    trace_data(reader.file)
+    reader.file.top_imports = top_imports(module)
+    reader.file.class_methods = class_methods(module)
+    return reader.file
+
+
+class _Reader:
+    def __init__(self, module: cst.Module, path: str) -> None:
+        self.file = FileModel(path=path, module=module)
+        self.imports = ImportTable()
+        self.scope = Scope()
+        self.seq = 0
+        self.repeat: int | None = 1
+        self.function: str | None = None
+        self.depth = 0
+        self.functions: dict[str, UserFunction] = {}
+        # Producer -> consumer links between layers of functional graphs.
+        self.links: list[tuple[Layer, Layer]] = []
+        # The same links by consumer, so a graph is walked in its own size, not the file's.
+        self.producers_of: dict[int, list[Layer]] = {}
+        self.call_order: dict[int, int] = {}
+        self.returned: list[Any] = []
+        self.anchor = 0
+        # The if/else and try/except arms being read (see Layer.branch).
+        self.branch: tuple[int, ...] = ()
+        self.arms = 0
+
+    # ------------------------------------------------------------ driving
+
+    def run(self) -> None:
+        for index, stmt in enumerate(self.file.module.body):
+            self.anchor = index
+            self.statement(stmt)
+        # Functions never called at module level are still read, with unknown parameters.
+        for name, fn in list(self.functions.items()):
+            if not fn.called:
+                self.call_user_function(name, fn, (), {})
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def statements(self, body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: cst.CSTNode) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.small_statement(small)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.file.user_functions.add(stmt.name.value)
+            self.scope.names[stmt.name.value] = UserFunction(stmt, self.anchor)
+            self.functions[stmt.name.value] = self.scope.names[stmt.name.value]
+        elif isinstance(stmt, cst.ClassDef):
+            self.class_def(stmt)
+        elif isinstance(stmt, cst.For):
+            self.for_loop(stmt)
+        elif isinstance(stmt, cst.While):
+            self.expr(stmt.test)
+            self.with_repeat(None, stmt.body)
+            if stmt.orelse is not None:
+                self.block(stmt.orelse.body)
+        elif isinstance(stmt, cst.If):
+            self.expr(stmt.test)
+            self.arm(stmt.body)
+            if isinstance(stmt.orelse, cst.Else):
+                self.arm(stmt.orelse.body)
+            elif stmt.orelse is not None:
+                self.arm(stmt.orelse)
+        elif isinstance(stmt, cst.Else):
+            self.block(stmt.body)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                self.expr(item.item)
+            self.block(stmt.body)
+        elif isinstance(stmt, cst.Try | cst.TryStar):
+            self.arm(stmt.body)
+            for handler in stmt.handlers:
+                self.arm(handler.body)
+            if stmt.orelse is not None:
+                self.block(stmt.orelse.body)
+            if stmt.finalbody is not None:
+                self.block(stmt.finalbody.body)
+        elif isinstance(stmt, cst.BaseCompoundStatement):
+            self.block(stmt.body)
+
+    def block(self, body: cst.BaseSuite) -> None:
+        if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite):
+            self.statements(body.body)
+
+    def arm(self, body: cst.BaseSuite | cst.If) -> None:
+        """Read one arm of an if/elif/else or try/except, which may run instead of another."""
+        self.arms += 1
+        saved = self.branch
+        self.branch = (*saved, self.arms)
+        try:
+            if isinstance(body, cst.If):
+                self.statement(body)
+            else:
+                self.block(body)
+        finally:
+            self.branch = saved
+
+    def with_repeat(self, count: int | None, body: cst.BaseSuite) -> None:
+        saved = self.repeat
+        self.repeat = None if count is None or saved is None else saved * count
+        try:
+            self.block(body)
+        finally:
+            self.repeat = saved
+
+    def for_loop(self, stmt: cst.For) -> None:
+        count = self.range_count(stmt.iter)
+        iterable = self.expr(stmt.iter)
+        if count is None and isinstance(iterable, list | tuple):
+            # `for units in [300, 100]:` runs once per element.
+            count = len(iterable)
+        self.bind_target(stmt.target, UNKNOWN)
+        self.with_repeat(count, stmt.body)
+        if stmt.orelse is not None:
+            self.block(stmt.orelse.body)
+
+    def range_count(self, node: cst.BaseExpression) -> int | None:
+        if not (isinstance(node, cst.Call) and dotted_name(node.func) == "range"):
+            return None
+        if self.scope.lookup("range") is not _MISSING:
+            return None
+        values = [self.value_only(a.value) for a in node.args if not a.keyword and not a.star]
+        if not values or len(values) != len(node.args) or len(values) > 3:
+            return None
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return None
+        return len(range(*values))
+
+    # ------------------------------------------------------------ small statements
+
+    def small_statement(self, stmt: cst.BaseSmallStatement) -> None:
+        if isinstance(stmt, cst.Import):
+            self.imports.add_import(stmt)
+            for alias in stmt.names:
+                local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
+                self.scope.names.pop(local, None)
+                self.note_import(alias.evaluated_name, alias)
+        elif isinstance(stmt, cst.ImportFrom):
+            self.imports.add_import_from(stmt)
+            if not isinstance(stmt.names, cst.ImportStar):
+                module = dotted_name(stmt.module) if stmt.module and not stmt.relative else None
+                for alias in stmt.names:
+                    self.scope.names.pop(alias.evaluated_alias or alias.evaluated_name, None)
+                    if module:
+                        self.note_import(f"{module}.{alias.evaluated_name}", alias)
+        elif isinstance(stmt, cst.Assign):
+            value = self.expr(stmt.value)
+            for target in stmt.targets:
+                self.bind_target(target.target, value, stmt)
+        elif isinstance(stmt, cst.AnnAssign):
+            value = self.expr(stmt.value) if stmt.value is not None else UNKNOWN
+            self.bind_target(stmt.target, value, stmt)
+        elif isinstance(stmt, cst.AugAssign):
+            self.expr(stmt.value)
+            self.bind_target(stmt.target, UNKNOWN)
+        elif isinstance(stmt, cst.Expr):
+            self.expr(stmt.value)
+        elif isinstance(stmt, cst.Return):
+            self.returned.append(self.expr(stmt.value) if stmt.value is not None else None)
+
+    def bind_target(self, target: cst.BaseExpression, value: Any, stmt: Any = None) -> None:
+        if isinstance(target, cst.Name):
+            self.scope.names[target.value] = value
+            self.imports.forget(target.value)
+            self.name_model(value, target.value)
+        elif isinstance(target, cst.Attribute):
+            name = dotted_name(target)
+            if name is not None:
+                self.scope.names[name] = value
+                self.name_model(value, name)
+        elif isinstance(target, cst.Tuple | cst.List):
+            elements = [e.value for e in target.elements]
+            values: Sequence[Any]
+            if isinstance(value, tuple | list) and len(value) == len(elements):
+                values = value
+            else:
+                values = [UNKNOWN] * len(elements)
+            for element, item in zip(elements, values, strict=True):
+                self.bind_target(element, item)
+        elif isinstance(target, cst.Subscript):
+            self.environ_assignment(target, stmt)
+
+    def name_model(self, value: Any, name: str) -> None:
+        if isinstance(value, Model) and value.var is None:
+            value.var = name
+        if isinstance(value, Layer) and value.var is None:
+            value.var = name
+
+    def environ_assignment(self, target: cst.Subscript, stmt: Any) -> None:
+        resolved = self.imports.resolve(target.value)
+        if resolved is None or resolved[0] != "os.environ" or len(target.slice) != 1:
+            return
+        index = target.slice[0].slice
+        if isinstance(index, cst.Index):
+            key = self.value_only(index.value)
+            kind = _SEED_ENVIRON.get(key) if isinstance(key, str) else None
+            if kind is not None:
+                self.add_seed(kind, stmt if stmt is not None else target)
+
+    def add_seed(self, kind: SeedKind, node: cst.CSTNode) -> None:
+        self.file.anchors[id(node)] = self.anchor
+        self.file.seeds.append(
+            SeedCall(
+                kind=kind, node=node, seq=self.next_seq(), in_function=self.function is not None
+            )
+        )
+
+    # ------------------------------------------------------------ classes and functions
+
+    def class_def(self, stmt: cst.ClassDef) -> None:
+        bases = [self.expr(b.value) for b in stmt.bases]
+        is_model = any(isinstance(b, Ref) and b.name in _MODEL_BASES for b in bases)
+        if not is_model:
+            self.scope.names[stmt.name.value] = UNKNOWN
+            for item in _suite(stmt.body):
+                if isinstance(item, cst.FunctionDef):
+                    self.function_body(item, {})
+            return
+        model = Model(kind="subclassed", var=stmt.name.value, node=stmt, seq=self.next_seq())
+        self.file.anchors[id(stmt)] = self.anchor
+        methods = {f.name.value: f for f in _suite(stmt.body) if isinstance(f, cst.FunctionDef)}
+        outer = self.scope
+        self.scope = Scope(parent=outer)
+        start = len(self.file.models)
+        try:
+            if "__init__" in methods:
+                self.function_body(methods["__init__"], {}, new_scope=False)
+            layers = [v for k, v in self.scope.names.items() if k.startswith("self.")]
+            model.layers = [v for v in layers if isinstance(v, Layer)]
+            call = methods.get("call")
+            if call is not None:
+                self.wire_subclass(model, call)
+            for name, method in methods.items():
+                if name not in ("__init__", "call"):
+                    self.function_body(method, {}, new_scope=True)
+        finally:
+            self.scope = outer
+        # Sub-models built inside methods are their own models; this one is the class.
+        del self.file.models[start:]
+        model.complete = False
+        self.file.models.append(model)
+        self.scope.names[stmt.name.value] = model
+
+    def wire_subclass(self, model: Model, call: cst.FunctionDef) -> None:
+        params = [p.name.value for p in call.params.params]
+        inputs = Layer(
+            cls="keras.Input",
+            raw="<call input>",
+            args=(),
+            kwargs={},
+            node=call,
+            seq=self.next_seq(),
+        )
+        bound: dict[str, Any] = {}
+        if len(params) >= 2:
+            bound[params[1]] = Tensor([inputs])
+        links_before = len(self.links)
+        returned = self.function_body(call, bound, new_scope=True)
+        outputs = _producers(returned) or []
+        index = {id(layer): i for i, layer in enumerate(model.layers)}
+        for src, dst in self.links[links_before:]:
+            if id(src) in index and id(dst) in index:
+                model.edges.append((index[id(src)], index[id(dst)]))
+        model.outputs = [index[id(p)] for p in outputs if id(p) in index]
+
+    def function_body(
+        self, fn: cst.FunctionDef, bound: dict[str, Any], new_scope: bool = True
+    ) -> Any:
+        outer, outer_function, outer_returned = self.scope, self.function, self.returned
+        if new_scope:
+            self.scope = Scope(parent=outer)
+        for param in [*fn.params.params, *fn.params.kwonly_params, *fn.params.posonly_params]:
+            name = param.name.value
+            if name in bound:
+                self.scope.names[name] = bound[name]
+            elif param.default is not None:
+                self.scope.names[name] = self.expr(param.default)
+            else:
+                self.scope.names[name] = UNKNOWN
+        for star in (fn.params.star_arg, fn.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.scope.names[star.name.value] = UNKNOWN
+        self.function = fn.name.value
+        self.returned = []
+        try:
+            self.block(fn.body)
+            returned = self.returned
+        finally:
+            if new_scope:
+                self.scope = outer
+            self.function = outer_function
+            self.returned = outer_returned
+        return returned[0] if len(returned) == 1 else UNKNOWN
+
+    def call_user_function(
+        self, name: str, fn: UserFunction, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        fn.called = True
+        if self.depth >= _MAX_INLINE_DEPTH:
+            return UNKNOWN
+        params = [p.name.value for p in fn.node.params.params]
+        bound = dict(zip(params, args, strict=False))
+        bound.update(kwargs)
+        self.depth += 1
+        saved_anchor, self.anchor = self.anchor, fn.anchor
+        try:
+            return self.function_body(fn.node, bound)
+        finally:
+            self.depth -= 1
+            self.anchor = saved_anchor
+
+    # ------------------------------------------------------------ expressions
+
+    def value_only(self, node: cst.BaseExpression) -> Any:
+        """Evaluate a small expression that records nothing (literals and constants)."""
+        if isinstance(node, cst.Integer | cst.Float | cst.SimpleString | cst.Name):
+            return self.expr(node)
+        if isinstance(node, cst.UnaryOperation | cst.BinaryOperation):
+            return self.expr(node)
+        return UNKNOWN
+
+    def expr(self, node: cst.BaseExpression | None) -> Any:
+        if node is None:
+            return None
+        if isinstance(node, cst.Call):
+            return self.call(node)
+        if isinstance(node, cst.Name):
+            return self.name(node)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node)
+        if isinstance(node, cst.Integer):
+            try:
+                return int(node.value.replace("_", ""), 0)
+            except ValueError:
+                return UNKNOWN
+        if isinstance(node, cst.Float):
+            try:
+                return float(node.value.replace("_", ""))
+            except ValueError:
+                return UNKNOWN
+        if isinstance(node, cst.SimpleString):
+            return _string_value(node.value)
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if isinstance(left, str) and isinstance(right, str):
+                return left + right
+            return UNKNOWN
+        if isinstance(node, cst.List | cst.Tuple):
+            items = [self.element(e) for e in node.elements]
+            return items if isinstance(node, cst.List) else tuple(items)
+        if isinstance(node, cst.Dict):
+            return self.dict_literal(node)
+        if isinstance(node, cst.UnaryOperation):
+            operand = self.expr(node.expression)
+            if isinstance(node.operator, cst.Minus) and _is_number(operand):
+                return -operand
+            if isinstance(node.operator, cst.Plus) and _is_number(operand):
+                return operand
+            return UNKNOWN
+        if isinstance(node, cst.BinaryOperation):
+            return _arithmetic(node.operator, self.expr(node.left), self.expr(node.right))
+        if isinstance(node, cst.ListComp | cst.GeneratorExp):
+            return self.comprehension(node)
+        self.visit_children(node)
+        return UNKNOWN
+
+    def visit_children(self, node: cst.CSTNode) -> None:
+        """Record the calls inside an expression the reader does not evaluate."""
+        # The common kinds by their fields, in source order: `children` rebuilds the node.
+        if isinstance(node, cst.Subscript):
+            self.expr(node.value)
+            for element in node.slice:
+                part = element.slice
+                if isinstance(part, cst.Index):
+                    self.expr(part.value)
+                elif isinstance(part, cst.Slice):
+                    self.expr(part.lower)
+                    self.expr(part.upper)
+                    self.expr(part.step)
+            return
+        if isinstance(node, cst.Comparison):
+            self.expr(node.left)
+            for target in node.comparisons:
+                self.expr(target.comparator)
+            return
+        if isinstance(node, cst.BooleanOperation):
+            self.expr(node.left)
+            self.expr(node.right)
+            return
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.expr(child)
+            elif not isinstance(child, _NO_EXPRESSIONS):
+                self.visit_children(child)
+
+    def element(self, element: cst.BaseElement) -> Any:
+        value = self.expr(element.value)
+        if isinstance(element, cst.StarredElement):
+            if isinstance(value, Repeated):
+                return value
+            return Repeated(UNKNOWN, None)
+        return value
+
+    def dict_literal(self, node: cst.Dict) -> Any:
+        out: dict[Any, Any] = {}
+        known = True
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key, value = self.expr(element.key), self.expr(element.value)
+                if isinstance(key, str | int):
+                    out[key] = value
+                else:
+                    known = False
+            else:
+                self.expr(element.value)
+                known = False
+        return out if known else UNKNOWN
+
+    def comprehension(self, node: cst.ListComp | cst.GeneratorExp) -> Any:
+        generator = node.for_in
+        count = self.range_count(generator.iter) if generator.inner_for_in is None else None
+        if generator.ifs:
+            count = None
+        self.expr(generator.iter)
+        outer = self.scope
+        self.scope = Scope(parent=outer)
+        try:
+            self.bind_target(generator.target, UNKNOWN)
+            saved = self.repeat
+            self.repeat = None if count is None or saved is None else saved * count
+            try:
+                value = self.expr(node.elt)
+            finally:
+                self.repeat = saved
+        finally:
+            self.scope = outer
+        return Repeated(value, count)
+
+    def name(self, node: cst.Name) -> Any:
+        local = self.scope.lookup(node.value)
+        if local is not _MISSING:
+            return local
+        if node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        resolved = self.imports.resolve_dotted(node.value)
+        if resolved is not None:
+            if node.value in self.imports.bindings:
+                # A name from a star import may come from elsewhere: never judge its spelling.
+                self.note_attribute(resolved, node, self.imports.full_dotted(node.value) or "")
+            return Ref(*resolved)
+        return UNKNOWN
+
+    def attribute(self, node: cst.Attribute) -> Any:
+        raw = dotted_name(node)
+        if raw is not None:
+            local = self.scope.lookup(raw)
+            if local is not _MISSING:
+                return local
+            root = raw.split(".", 1)[0]
+            base = self.scope.lookup(root)
+            if isinstance(base, Ref):
+                full = base.name + raw[len(root) :]
+                ref = Ref(canonical(full), raw)
+                self.note_attribute((ref.name, raw), node)
+                return ref
+            if base is _MISSING:
+                resolved = self.imports.resolve_dotted(raw)
+                if resolved is not None:
+                    if root in self.imports.bindings:
+                        full = self.imports.full_dotted(raw) or ""
+                        self.note_attribute(resolved, node, full)
+                    return Ref(*resolved)
+            return UNKNOWN
+        self.expr(node.value)
+        return UNKNOWN
+
+    def note_attribute(
+        self, resolved: tuple[str, str], node: cst.CSTNode, full: str = "", imported: bool = False
+    ) -> None:
+        name, raw = resolved
+        if is_keras(name):
+            self.file.attributes.append(
+                AttributeRef(name=name, raw=raw, node=node, full=full, imported=imported)
+            )
+            self.file.anchors[id(node)] = self.anchor
+
+    def note_import(self, full: str, alias: cst.ImportAlias) -> None:
+        """`from keras.callbacks import X`: the imported name, judged where it is imported."""
+        self.note_attribute((canonical(full), full), alias, full, imported=True)
+
+    # ------------------------------------------------------------ calls
+
+    def arguments(
+        self, node: cst.Call
+    ) -> tuple[tuple[Any, ...], dict[str, Any], dict[str, cst.Arg], bool, bool]:
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        arg_nodes: dict[str, cst.Arg] = {}
+        star_args = star_kwargs = False
+        for arg in node.args:
+            value = self.expr(arg.value)
+            if arg.star == "*":
+                star_args = True
+                if isinstance(value, list | tuple):
+                    args.extend(value)
+            elif arg.star == "**":
+                star_kwargs = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+                arg_nodes[arg.keyword.value] = arg
+            else:
+                args.append(value)
+        return tuple(args), kwargs, arg_nodes, star_args, star_kwargs
+
+    def call(self, node: cst.Call) -> Any:
+        func = node.func
+        receiver: Any = None
+        method: str | None = None
+        raw_func = dotted_name(func)
+        if isinstance(func, cst.Attribute) and raw_func is None:
+            # `make().fit(...)`: a method on the result of an expression.
+            receiver, target, method = self.expr(func.value), UNKNOWN, func.attr.value
+        else:
+            target = self.expr(func)
+            if isinstance(func, cst.Attribute) and is_unknown(target):
+                method = func.attr.value
+                receiver = self.expr(func.value)
+        args, kwargs, arg_nodes, star_args, star_kwargs = self.arguments(node)
+        callee = target.name if isinstance(target, Ref) else None
+        seq = self.next_seq()
+        self.anchor_call(node)
+        self.file.calls.append(
+            CallSite(
+                callee=callee,
+                raw=raw_func or "",
+                method=method,
+                node=node,
+                args=args,
+                kwargs=kwargs,
+                seq=seq,
+                receiver=receiver,
+                arg_names=tuple(
+                    dotted_name(a.value) for a in node.args if not a.keyword and not a.star
+                ),
+                in_function=self.function,
+                star_kwargs=star_kwargs,
+            )
+        )
+        if method is not None:
+            return self.method_call(method, receiver, node, args, kwargs, star_kwargs, seq)
+        if isinstance(target, UserFunction):
+            name = raw_func or ""
+            return self.call_user_function(name, target, args, kwargs)
+        if isinstance(target, Partial):
+            merged = {**target.kwargs, **kwargs}
+            nodes = {**target.kwarg_nodes, **arg_nodes}
+            return self.construct(
+                target.callee,
+                target.raw,
+                node,
+                args,
+                merged,
+                nodes,
+                star_args,
+                star_kwargs,
+                factory=target.node,
+            )
+        if isinstance(target, Layer):
+            return self.apply_layer(target, args, kwargs)
+        if isinstance(target, Model):
+            # A model used as a layer inside another graph.
+            return Tensor([])
+        if isinstance(target, Ref):
+            return self.construct(
+                target.name, target.raw, node, args, kwargs, arg_nodes, star_args, star_kwargs
+            )
+        return UNKNOWN
+
+    def anchor_call(self, node: cst.Call) -> None:
+        anchors, anchor = self.file.anchors, self.anchor
+        anchors[id(node)] = anchor
+        anchors[id(node.func)] = anchor
+        for arg in node.args:
+            anchors[id(arg)] = anchor
+            anchors[id(arg.value)] = anchor
+
+    def construct(
+        self,
+        callee: str,
+        raw: str,
+        node: cst.Call,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        arg_nodes: dict[str, cst.Arg],
+        star_args: bool,
+        star_kwargs: bool,
+        factory: cst.Call | None = None,
+    ) -> Any:
+        if callee in _SEED_FUNCTIONS:
+            self.add_seed(_SEED_FUNCTIONS[callee], node)
+            return None
+        if callee in _ENVIRON_SETTERS and args and isinstance(args[0], str):
+            kind = _SEED_ENVIRON.get(args[0])
+            if kind is not None:
+                self.add_seed(kind, node)
+        if callee == "functools.partial" and args and isinstance(args[0], Ref):
+            return Partial(args[0].name, args[0].raw, dict(kwargs), dict(arg_nodes), node)
+        if callee in facts.MERGE_FUNCTIONS:
+            layer = self.new_layer(
+                facts.MERGE_FUNCTIONS[callee], raw, node, (), kwargs, arg_nodes, False, star_kwargs
+            )
+            return self.apply_layer(layer, args[:1], {})
+        if facts.is_layer_class(callee):
+            layer = self.new_layer(
+                callee, raw, node, args, kwargs, arg_nodes, star_args, star_kwargs, factory
+            )
+            if callee == "keras.Input":
+                return Tensor([layer])
+            return layer
+        if callee == "keras.Sequential":
+            return self.sequential(node, args, kwargs)
+        if callee == "keras.Model" and (args or "inputs" in kwargs or "outputs" in kwargs):
+            return self.functional(node, args, kwargs)
+        return CallValue(
+            callee=callee,
+            raw=raw,
+            args=args,
+            kwargs=kwargs,
+            node=node,
+            kwarg_nodes=arg_nodes,
+            star_kwargs=star_kwargs,
+        )
+
+    def new_layer(
+        self,
+        cls: str,
+        raw: str,
+        node: cst.Call,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        arg_nodes: dict[str, cst.Arg],
+        star_args: bool,
+        star_kwargs: bool,
+        factory: cst.Call | None = None,
+    ) -> Layer:
+        seq = self.next_seq()
+        if self.function is None and self.file.first_build_seq is None:
+            self.file.first_build_seq = seq
+        layer = Layer(
+            cls=cls,
+            raw=raw,
+            args=args,
+            kwargs=kwargs,
+            node=node,
+            call=node,
+            repeat=self.repeat,
+            factory=factory,
+            kwarg_nodes=arg_nodes,
+            star_kwargs=star_kwargs,
+            star_args=star_args,
+            seq=seq,
+            branch=self.branch,
+        )
+        self.file.layers.append(layer)
+        return layer
+
+    def apply_layer(self, layer: Layer, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """`layer(x)`: link the producers of the input tensors to this layer."""
+        inputs = args[0] if args else kwargs.get("inputs", UNKNOWN)
+        sources = inputs if isinstance(inputs, list | tuple) else [inputs]
+        for source in sources:
+            if isinstance(source, Tensor):
+                for producer in source.producers:
+                    self.links.append((producer, layer))
+                    self.producers_of.setdefault(id(layer), []).append(producer)
+        self.call_order.setdefault(id(layer), self.next_seq())
+        return Tensor([layer])
+
+    def sequential(self, node: cst.Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Model:
+        model = Model(kind="sequential", var=None, node=node, seq=self.next_seq())
+        if self.function is None and self.file.first_build_seq is None:
+            self.file.first_build_seq = model.seq
+        items = args[0] if args else kwargs.get("layers")
+        if isinstance(items, Repeated):
+            items = [items]
+        if isinstance(items, list | tuple):
+            for item in items:
+                self.add_to_sequential(model, item)
+        elif items is not None:
+            model.complete = False
+            model.gaps.append(0)
+        self.file.models.append(model)
+        return model
+
+    def add_to_sequential(self, model: Model, item: Any, repeat: int | None = 1) -> None:
+        if isinstance(item, Repeated):
+            self.add_to_sequential(model, item.value, item.count)
+            return
+        if isinstance(item, Tensor) and len(item.producers) == 1:
+            item = item.producers[0]  # keras.Input(...) as the first element
+        if not isinstance(item, Layer):
+            model.complete = False
+            model.gaps.append(len(model.layers))
+            return
+        if repeat != 1:
+            item.repeat = None if repeat is None or item.repeat is None else item.repeat * repeat
+        if model.layers:
+            model.edges.append((len(model.layers) - 1, len(model.layers)))
+        model.layers.append(item)
+
+    def functional(self, node: cst.Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Model:
+        inputs = kwargs.get("inputs", args[0] if args else UNKNOWN)
+        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else UNKNOWN)
+        model = Model(kind="functional", var=None, node=node, seq=self.next_seq())
+        if self.function is None and self.file.first_build_seq is None:
+            self.file.first_build_seq = model.seq
+        out_layers = _producers(outputs)
+        in_layers = _producers(inputs)
+        if out_layers is None or in_layers is None:
+            model.complete = False
+            out_layers = out_layers or []
+            in_layers = in_layers or []
+        producers_of = self.producers_of
+        seen: dict[int, Layer] = {}
+        stack = list(out_layers)
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen[id(layer)] = layer
+            stack.extend(producers_of.get(id(layer), []))
+        ordered = sorted(seen.values(), key=lambda layer: self.call_order.get(id(layer), layer.seq))
+        index = {id(layer): i for i, layer in enumerate(ordered)}
+        model.layers = ordered
+        edges = {
+            (index[id(s)], index[id(d)])
+            for d in ordered
+            for s in producers_of.get(id(d), [])
+            if id(s) in index
+        }
+        model.edges = sorted(edges)
+        model.inputs = [index[id(layer)] for layer in in_layers if id(layer) in index]
+        model.outputs = [index[id(layer)] for layer in out_layers if id(layer) in index]
+        self.file.models.append(model)
+        return model
+
+    def method_call(
+        self,
+        method: str,
+        receiver: Any,
+        node: cst.Call,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        star_kwargs: bool,
+        seq: int,
+    ) -> Any:
+        if isinstance(receiver, Model):
+            if method == "add" and args and receiver.kind == "sequential":
+                item = args[0]
+                if isinstance(item, Layer) and self.repeat != 1:
+                    item.repeat = self.repeat
+                if isinstance(item, Layer) and len(self.branch) > len(item.branch):
+                    item.branch = self.branch
+                self.add_to_sequential(receiver, item)
+                return None
+            if method == "compile":
+                compile_ = self.compile_call(node, args, kwargs, star_kwargs, seq)
+                receiver.compiles.append(compile_)
+                return None
+            if method in _FIT_METHODS:
+                fit = self.fit_call(method, node, args, kwargs, star_kwargs, seq)
+                receiver.fits.append(fit)
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(receiver, list):
+            _mutate_list(receiver, method, args)
+            return None
+        if method == "compile" and _looks_like_keras(receiver):
+            self.compile_call(node, args, kwargs, star_kwargs, seq)
+        elif method in _FIT_METHODS and _looks_like_keras(receiver):
+            self.fit_call(method, node, args, kwargs, star_kwargs, seq)
+        elif isinstance(receiver, Layer):
+            return self.apply_layer(receiver, args, kwargs) if method == "__call__" else UNKNOWN
+        return UNKNOWN
+
+    def compile_call(
+        self,
+        node: cst.Call,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        star_kwargs: bool,
+        seq: int,
+    ) -> Compile:
+        def get(name: str, pos: int) -> Any:
+            if name in kwargs:
+                return kwargs[name]
+            if pos < len(args):
+                return args[pos]
+            return UNKNOWN if star_kwargs else None
+
+        compile_ = Compile(
+            optimizer=get("optimizer", 0),
+            loss=get("loss", 1),
+            loss_weights=get("loss_weights", 2),
+            metrics=get("metrics", 3),
+            kwargs=kwargs,
+            node=node,
+            seq=seq,
+            star_kwargs=star_kwargs,
+        )
+        self.file.compile_calls.append(compile_)
+        return compile_
+
+    def fit_call(
+        self,
+        method: str,
+        node: cst.Call,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        star_kwargs: bool,
+        seq: int,
+    ) -> Fit:
+        validation_keys = ("validation_data", "validation_split", "validation_steps")
+        given = [kwargs[k] for k in validation_keys if k in kwargs]
+        has_validation: bool | None
+        if any(v not in (None, 0, 0.0) for v in given):
+            has_validation = True
+        elif star_kwargs or len(args) > 6 or (method != "fit" and len(args) > 4):
+            has_validation = None
+        else:
+            has_validation = False
+        callbacks = kwargs.get("callbacks", args[5] if len(args) > 5 else None)
+        if callbacks is None and star_kwargs:
+            callbacks = UNKNOWN
+        fit = Fit(
+            method=method,
+            kwargs=kwargs,
+            node=node,
+            callbacks=callbacks,
+            has_validation=has_validation,
+            seq=seq,
+            star_kwargs=star_kwargs,
+        )
+        self.file.fit_calls.append(fit)
+        self.file.trains = True
+        if self.function is None and self.file.first_fit_seq is None:
+            self.file.first_fit_seq = seq
+        return fit
+
+
+def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:
+    """`layers.append(Dense(8))` on a list the reader holds; other mutations make it unknown."""
+    if method == "append" and len(args) == 1:
+        items.append(args[0])
+    elif method == "extend" and len(args) == 1 and isinstance(args[0], list | tuple):
+        items.extend(args[0])
+    elif method not in ("count", "index", "copy"):
+        items.append(Repeated(UNKNOWN, None))
+
+
+# Tokens and whitespace: nodes that never hold an expression (or a statement).
+_NO_EXPRESSIONS = (
+    cst.BaseStatement,
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.Comment,
+    cst.Newline,
+    cst.EmptyLine,
+    cst.TrailingWhitespace,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Colon,
+    cst.Comma,
+    cst.Dot,
+    cst.AssignEqual,
+    cst.BaseBinaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseCompOp,
+    cst.BaseUnaryOp,
+)
+
+
+def _suite(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    return []
+
+
+def _producers(value: Any) -> list[Layer] | None:
+    items = value if isinstance(value, list | tuple) else [value]
+    out: list[Layer] = []
+    for item in items:
+        if isinstance(item, Tensor):
+            out.extend(item.producers)
+        else:
+            return None
+    return out
+
+
+def _looks_like_keras(receiver: Any) -> bool:
+    return isinstance(receiver, CallValue) and is_keras(receiver.callee)
+
+
+def _string_value(literal: str) -> Any:
+    """The value of a string literal; the common plain ones without compiling them."""
+    quote = literal[0]
+    if quote in "'\"" and "\\" not in literal and "\r" not in literal:
+        # No prefix, no escapes, no newlines to normalise: the text between the quotes.
+        size = 3 if literal.startswith(quote * 3) and len(literal) >= 6 else 1
+        return literal[size:-size]
+    try:
+        return ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return UNKNOWN
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _arithmetic(op: cst.BaseBinaryOp, left: Any, right: Any) -> Any:
+    if not (_is_number(left) and _is_number(right)):
+        if isinstance(op, cst.Add) and isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return UNKNOWN
+    try:
+        if isinstance(op, cst.Add):
+            return left + right
+        if isinstance(op, cst.Subtract):
+            return left - right
+        if isinstance(op, cst.Multiply):
+            return left * right
+        if isinstance(op, cst.FloorDivide):
+            return left // right
+        if isinstance(op, cst.Divide):
+            return left / right
+        if isinstance(op, cst.Power) and abs(right) < 64:
+            return left**right
+    except (ZeroDivisionError, OverflowError):
+        return UNKNOWN
+    return UNKNOWN

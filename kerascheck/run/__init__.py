@@ -1,0 +1,1 @@
+"""One run over many files: configuration, discovery, cache, workers, the pipeline."""

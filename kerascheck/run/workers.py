@@ -1,0 +1,69 @@
+"""Check (or fix) many files in worker processes; small runs stay in this process."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from kerascheck.model.results import FileResult
+from kerascheck.model.settings import Settings
+from kerascheck.run.file_check import check_file
+
+# Below this many files, starting workers costs more than it saves.
+MIN_FILES_FOR_POOL = 8
+
+Job = TypeVar("Job")
+Out = TypeVar("Out")
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def exit_with_parent(parent: int) -> None:
+    """In a worker: stop when the parent is gone (killed), instead of waiting forever for
+    work that will never come. A write in progress is atomic, so stopping is safe."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def map_jobs(work: Callable[[Job], Out], jobs: Sequence[Job], workers: int) -> list[Out]:
+    """`work` on every job, results in the order of `jobs`, from `workers` processes when it
+    pays off. `work` and its results travel between processes: plain data only."""
+    workers = min(workers, len(jobs))
+    if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
+        return [work(job) for job in jobs]
+    # Imported here to keep start-up fast: a run of a few files never starts a pool.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = max(1, len(jobs) // (workers * 4))
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            return list(pool.map(work, jobs, chunksize=chunk))
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed): finish the run here rather than fail it.
+        # Fixing is idempotent, so files a dead worker already fixed are fixed again as no-ops.
+        return [work(job) for job in jobs]
+
+
+def _check_one(job: tuple[str, Settings]) -> FileResult:
+    return check_file(*job)
+
+
+def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
+    """Results in the order of `jobs`, from `workers` processes when it pays off."""
+    return map_jobs(_check_one, jobs, workers)

@@ -1,0 +1,1 @@
+"""Queries and edit helpers that several rules share."""

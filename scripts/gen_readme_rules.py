@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kerascheck.engine.registry import RUNTIME_CODES, all_rules
-from kerascheck.report.rule_docs import RUNTIME_SUMMARIES
+from kerascheck.engine.registry import all_rules
+from kerascheck.knowledge.runtime_rules import RUNTIME_RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table -->", "<!-- /rules-table -->"
@@ -18,8 +18,8 @@ def table() -> str:
         fix = rule.fix_applicability.value if rule.fix_applicability else ""
         default = "on" if rule.default_enabled else "off"
         rows.append(f"| {rule.code} | `{rule.name}` | {default} | {fix} | {rule.summary} |")
-    for code, name in RUNTIME_CODES.items():
-        summary = RUNTIME_SUMMARIES[code]
+    for code, runtime_rule in RUNTIME_RULES.items():
+        name, summary = runtime_rule.name, runtime_rule.summary
         rows.append(f"| {code} | `{name}` | `kerascheck run` | | {summary} |")
     return "\n".join(rows)
 

@@ -7,6 +7,7 @@ import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 
+from kerascheck.knowledge.runtime_rules import RUNTIME_RULES, find_runtime_rule
 from kerascheck.model.rule import Invalid, Rule
 
 _REGISTRY: dict[str, type[Rule]] | None = None
@@ -36,18 +37,8 @@ def all_rules() -> dict[str, type[Rule]]:
     return _REGISTRY
 
 
-# Codes of checks that are not static rules (the runtime checker's), so selectors accept them.
-RUNTIME_CODES: dict[str, str] = {
-    "KR001": "non-reproducible-training",
-    "KR002": "self-normalization-drift",
-    "KR003": "non-finite-values",
-    "KR004": "dead-units",
-    "KR005": "gradient-vanishing-or-exploding",
-    "KR006": "loss-not-decreasing",
-    "KR007": "labels-do-not-fit-loss",
-    "KR008": "selu-input-not-standardized",
-    "KR009": "saturated-activations",
-}
+# Checks that are not static rules (the runtime checker's), so selectors and docs accept them.
+RUNTIME_CODES: dict[str, str] = {code: rule.name for code, rule in RUNTIME_RULES.items()}
 
 
 class UnknownSelector(ValueError):
@@ -113,7 +104,7 @@ def find_rule(token: str) -> type[Rule] | None:
     for rule in rules.values():
         if rule.name == token:
             return rule
-    return None
+    return find_runtime_rule(token)
 
 
 def iter_examples(rule: type[Rule]) -> Iterator[tuple[str, str, Invalid | None]]:

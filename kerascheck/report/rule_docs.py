@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.engine.registry import RUNTIME_CODES, all_rules, find_rule
+from kerascheck.knowledge.runtime_rules import RUNTIME_RULES
 from kerascheck.model.rule import Rule
 
 # Where the repository lives; rule pages are linked from reports under it.
@@ -10,34 +11,20 @@ REPOSITORY_URL = "https://github.com/OWNER/kerascheck"
 DOCS_FOLDER = "docs/rules"
 BRANCH = "main"
 
-RUNTIME_SUMMARIES = {
-    "KR001": "Two fresh runs with the same seed end with different weights.",
-    "KR002": "A SELU network's layer outputs leave mean 0 / std 1.",
-    "KR003": "NaN or Inf in the loss, weights or gradients during the short fit.",
-    "KR004": "ReLU-family layers where most units never activate.",
-    "KR005": "Gradient norms vanish or explode from the last layer to the first.",
-    "KR006": "The loss at the end of the short fit is not below its start.",
-    "KR007": "Labels outside what the loss expects (class range, one-hot, 0/1).",
-    "KR008": "A SELU network fed inputs that are not standardized.",
-    "KR009": "Sigmoid/tanh layers with most pre-activations beyond +-5.",
-}
-
 
 def lookup(token: str) -> str | None:
     """The code of a static or runtime rule named by code or name, or None."""
-    rule = find_rule(token)
-    if rule is not None:
-        return rule.code
-    upper = token.strip().upper()
-    if upper in RUNTIME_CODES:
-        return upper
-    by_name = {name: code for code, name in RUNTIME_CODES.items()}
-    return by_name.get(token.strip())
+    rule = find_rule(token.strip())
+    return None if rule is None else rule.code
+
+
+def _rule(code: str) -> type[Rule] | None:
+    return all_rules().get(code) or RUNTIME_RULES.get(code)
 
 
 def rule_name(code: str) -> str | None:
-    rule = all_rules().get(code)
-    return rule.name if rule is not None else RUNTIME_CODES.get(code)
+    rule = _rule(code)
+    return None if rule is None else rule.name
 
 
 def page_file(code: str) -> str | None:
@@ -59,16 +46,10 @@ def page_url(code: str) -> str | None:
 
 def text(code: str) -> str:
     """The page in Markdown (also what `kerascheck rule CODE` prints)."""
-    rule = all_rules().get(code)
-    if rule is not None:
-        return _static_text(rule)
-    name = RUNTIME_CODES[code]
-    return (
-        f"# {code} {name}\n\n{RUNTIME_SUMMARIES.get(code, '')}\n\n"
-        "Runtime check: reported by `kerascheck run`, which trains the model briefly in a "
-        "child process and measures what only execution shows (it needs the `runtime` extra: "
-        "TensorFlow and Keras). Select or ignore it like any rule, by code or name.\n"
-    )
+    rule = _rule(code)
+    if rule is None:
+        raise KeyError(code)
+    return _static_text(rule)
 
 
 def _static_text(rule: type[Rule]) -> str:
@@ -91,8 +72,8 @@ def all_pages() -> dict[str, str]:
     pages = {str(page_file(code)): text(code) for code in codes}
     rows = ["# kerascheck rules\n", "| Code | Name | Summary |", "|---|---|---|"]
     for code in codes:
-        rule = all_rules().get(code)
-        summary = rule.summary if rule is not None else RUNTIME_SUMMARIES.get(code, "")
+        rule = _rule(code)
+        summary = rule.summary if rule is not None else ""
         rows.append(f"| [{code}]({page_file(code)}) | `{rule_name(code)}` | {summary} |")
     pages["README.md"] = (
         "\n".join(rows) + "\n\nGenerated from the rules' own documentation by "

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+from types import FrameType
 from typing import NoReturn
 
 import click
 from rich.console import Console
 
-from kerascheck.model.results import FileError
-from kerascheck.runtime import analysis, report, runner
+from kerascheck.engine.registry import UnknownSelector, expand
+from kerascheck.model.results import FileError, FileResult, RunResult
+from kerascheck.report.emit import emit
+from kerascheck.run.config import ConfigError, Overrides
+from kerascheck.runtime.parent import analysis, processes, report, runner, tree
+from kerascheck.runtime.parent.settings import resolve
+from kerascheck.runtime.parent.targets import Target, UsageError, parse_target
 from kerascheck.runtime.protocol import ChildSpec
-from kerascheck.runtime.targets import Target, UsageError, parse_target
 
 STAGES = {
     "importing": "importing the backend",
@@ -48,6 +55,12 @@ STAGES = {
     default="auto",
     show_default=True,
     help="auto: a GPU when the backend sees one.",
+)
+@click.option(
+    "--gpu",
+    "gpu_index",
+    default=None,
+    help="Which GPU(s) the runs may use, as CUDA_VISIBLE_DEVICES takes them (0, or 0,1).",
 )
 @click.option(
     "--seed",
@@ -83,8 +96,24 @@ STAGES = {
 @click.option(
     "--memory-limit",
     default=None,
-    type=click.IntRange(min=1),
-    help="Stop a run whose memory passes this many MB.",
+    type=click.IntRange(min=0),
+    help="MB that all processes of the runs may use together before the largest run is "
+    "stopped; default half the machine's memory, 0 for no limit.",
+)
+@click.option("--select", multiple=True, help="Codes, prefixes or names to enable (as in check).")
+@click.option("--extend-select", multiple=True, help="Enable these on top of the defaults.")
+@click.option("--ignore", multiple=True, help="Codes, prefixes or names to disable.")
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Use this configuration file instead of the nearest one.",
+)
+@click.option(
+    "--no-training",
+    is_flag=True,
+    help="The target fits no model (inference only): do not report a missing fit.",
 )
 def run(
     target: str,
@@ -100,6 +129,12 @@ def run(
     optimizer: str | None,
     plot_path: str | None,
     memory_limit: int | None,
+    gpu_index: str | None,
+    no_training: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
 ) -> None:
     """Run TARGET (script.py, notebook.ipynb, module.py:factory or package.module:factory)
     in a child process with capped fits, and report what the measurements show."""
@@ -110,8 +145,27 @@ def run(
         _usage_error(errors, target, str(error), output_format)
     if parsed.kind != "script" and script_args:
         _usage_error(errors, target, "arguments after -- are for scripts only", output_format)
-    root = tempfile.mkdtemp(prefix="kerascheck-run-")
     try:
+        overrides = Overrides(
+            select=_codes(select) if select else None,
+            extend_select=tuple(_codes(extend_select)),
+            ignore=tuple(_codes(ignore)),
+        )
+        for token in [*(overrides.select or []), *overrides.extend_select, *overrides.ignore]:
+            expand(token)
+        settings = resolve(parsed.path or os.getcwd(), overrides, config_file)
+    except (ConfigError, UnknownSelector) as error:
+        _usage_error(errors, target, str(error), output_format)
+    if memory_limit is None:
+        machine = processes.machine_memory_mb()
+        memory_limit = machine // 2 if machine else 0
+    # SIGTERM (CI cancel, `timeout`) ends the runs the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, _terminated)
+    root = tempfile.mkdtemp(prefix="kerascheck-run-")
+    watchdog = runner.start_watchdog(root, root)
+    protected = _protected(parsed)
+    try:
+        before = tree.listing(protected, [root])
         specs = [
             _spec(
                 parsed,
@@ -123,34 +177,87 @@ def run(
                 loss,
                 optimizer,
                 os.path.join(root, f"run{number}"),
+                protected,
             )
             for number in range(1 if no_repro else 2)
         ]
-        runs = _run_with_status(errors, specs, timeout, memory_limit)
-        outcome = analysis.analyse(parsed, runs)
+        runs = _run_with_status(errors, specs, timeout, memory_limit or None, root, gpu_index)
+        outcome = analysis.analyse(parsed, runs, settings, expect_fit=not no_training)
     except KeyboardInterrupt:
         errors.print("[red]interrupted[/]: the child processes were stopped")
         sys.exit(130)
+    except Terminated:
+        errors.print("[red]terminated[/]: the child processes were stopped")
+        sys.exit(143)
     finally:
         if not os.environ.get("KERASCHECK_KEEP_RUN"):
             shutil.rmtree(root, ignore_errors=True)
+        if watchdog is not None and watchdog.stdin is not None:
+            watchdog.stdin.close()  # its cleanup finds nothing left, and it exits
+    changed = tree.changes(before, tree.listing(protected, [root]))
+    if changed:
+        outcome.errors.append(
+            FileError(
+                parsed.path or parsed.display,
+                "files in your tree changed while the target ran (written by code that "
+                "kerascheck does not redirect, such as a subprocess or a C library): "
+                + "; ".join(changed[:10])
+                + (f"; and {len(changed) - 10} more" if len(changed) > 10 else ""),
+            )
+        )
     if plot_path:
-        from kerascheck.runtime.plot import plot_selu
-
-        if not plot_selu(outcome.models, plot_path):
-            outcome.warnings.append("--plot: no SELU model to draw")
+        _plot(plot_path, outcome)
     if output_format == "json":
         report.print_json(outcome)
     elif output_format == "text":
         report.print_text(outcome, Console())
     else:
-        # The CI formats of `kerascheck check`, fed the same diagnostics.
-        from kerascheck.model.results import FileResult, RunResult
-        from kerascheck.report.emit import emit
-
-        result = FileResult(target, list(outcome.diagnostics), list(outcome.errors))
+        # The CI formats of `kerascheck check`, fed the same diagnostics, paths relative.
+        diagnostics = [dataclasses.replace(d, path=_relative(d.path)) for d in outcome.diagnostics]
+        file_errors = [dataclasses.replace(e, path=_relative(e.path)) for e in outcome.errors]
+        result = FileResult(_relative(target), diagnostics, file_errors)
         emit(RunResult(files=[result]), output_format)
     sys.exit(outcome.exit_code)
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    """`--select A,B --select C` as check reads it: [A, B, C]."""
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+class Terminated(Exception):
+    """SIGTERM arrived."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def _protected(target: Target) -> list[str]:
+    """The folders whose files the runs must not change: the working folder and the target's."""
+    folders = [os.getcwd()]
+    if target.path:
+        folders.append(os.path.dirname(target.path))
+    return list(dict.fromkeys(os.path.abspath(f) for f in folders))
+
+
+def _plot(path: str, outcome: analysis.Outcome) -> None:
+    from kerascheck.runtime.parent.plot import plot_selu
+
+    try:
+        drawn = plot_selu(outcome.models, path)
+    except OSError as error:
+        outcome.warnings.append(f"--plot: cannot write {path}: {error.strerror or error}")
+        return
+    if not drawn:
+        outcome.warnings.append("--plot: no SELU model to draw")
+
+
+def _relative(path: str) -> str:
+    """Relative to the working folder when the file is under it (CI annotations attach by it)."""
+    if os.path.isabs(path) and path.startswith(os.getcwd() + os.sep):
+        return os.path.relpath(path)
+    return path
 
 
 def _usage_error(console: Console, target: str, message: str, output_format: str) -> NoReturn:
@@ -172,6 +279,7 @@ def _spec(
     loss: str | None,
     optimizer: str | None,
     workdir: str,
+    protected: list[str],
 ) -> ChildSpec:
     return ChildSpec(
         kind=target.kind,
@@ -187,11 +295,17 @@ def _spec(
         optimizer=optimizer,
         workdir=workdir,
         cwd=os.getcwd(),
+        protected=protected,
     )
 
 
 def _run_with_status(
-    console: Console, specs: list[ChildSpec], timeout: float, memory_limit: int | None
+    console: Console,
+    specs: list[ChildSpec],
+    timeout: float,
+    memory_limit: int | None,
+    marker: str,
+    gpu_index: str | None,
 ) -> list[runner.ChildRun]:
     labels = ["run 1", "run 2 (reproducibility)"]
     with console.status("starting", spinner="dots") as status:
@@ -202,7 +316,9 @@ def _run_with_status(
 
         # Side by side, one thread pool each, when there are two runs.
         threads = max(1, (os.cpu_count() or 2) // len(specs)) if len(specs) > 1 else None
-        return runner.run_all(specs, timeout, memory_limit, progress, threads)
+        return runner.run_all(
+            specs, timeout, memory_limit, progress, threads, marker=marker, gpu_index=gpu_index
+        )
 
 
 if __name__ == "__main__":

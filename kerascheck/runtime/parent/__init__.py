@@ -1,0 +1,1 @@
+"""The parent process side of `kerascheck run`: starts, watches and judges the child runs."""

@@ -8,10 +8,11 @@ import libcst as cst
 
 from kerascheck.engine.fix_imports import module_bindings
 from kerascheck.knowledge import keras_facts as facts
+from kerascheck.knowledge.spellings import canonical
 from kerascheck.model.description import FileModel, Layer
 from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
-from kerascheck.read.names import canonical, dotted_name
+from kerascheck.read.names import dotted_name
 
 from ._lib import graph
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kerascheck.knowledge import keras3_removals as migrations
-from kerascheck.read.names import keras_path
+from kerascheck.knowledge.spellings import keras_path
 
 TF_VIEW = "keras._tf_keras.keras"
 

@@ -10,6 +10,7 @@ from typing import Any
 import libcst as cst
 
 from kerascheck.knowledge import keras_facts as facts
+from kerascheck.knowledge.spellings import canonical
 from kerascheck.model.description import (
     UNKNOWN_LAYER,
     AttributeRef,
@@ -26,7 +27,7 @@ from kerascheck.model.description import (
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
 from kerascheck.read.data_flow import trace_data
 from kerascheck.read.module_facts import class_methods, top_imports
-from kerascheck.read.names import ImportTable, canonical, dotted_name, is_keras
+from kerascheck.read.names import ImportTable, dotted_name, is_keras
 from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.

@@ -18,6 +18,7 @@ FORMATS = ("text", "concise", "json", "github", "gitlab", "sarif", "junit")
 def render(result: RunResult, fmt: str, quiet: bool = False) -> str:
     """Every format but `text` (which rich prints itself) as one string; `quiet` drops the
     summary of the formats for people."""
+    # Each format's module is imported when it is written: a run pays only for its own format.
     if fmt == "json":
         from kerascheck.report import json_report
 
@@ -66,6 +67,7 @@ def emit(
 def _write(
     result: RunResult, fmt: str, statistics: bool, stream: IO[str], quiet: bool = False
 ) -> None:
+    # Imported when used, as in render(): the text format alone loads rich.
     if statistics:
         from kerascheck.report import statistics as stats
 

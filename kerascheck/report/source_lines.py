@@ -60,6 +60,7 @@ def _file_lines(path: str, stamp: tuple[int, int]) -> dict[int | None, list[str]
             return {index: _cell_lines(cell) for index, cell in enumerate(cells, start=1)}
         except (ValueError, KeyError, TypeError):
             return {}
+    # Imported here: the engine (and libcst) is needed only when a .py file's frame is shown.
     from kerascheck.engine.check import decode
 
     try:

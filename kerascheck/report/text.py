@@ -15,6 +15,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.
 
 def _frame(d: Diagnostic) -> list[tuple[str, str]]:
     """(text, style) pieces of a small code frame with the span underlined."""
+    # Imported here: the concise format imports this module for its summary, without frames.
     from kerascheck.report.source_lines import file_lines
 
     lines = file_lines(d.path).get(d.cell, [])

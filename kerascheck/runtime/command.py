@@ -242,6 +242,7 @@ def _protected(target: Target) -> list[str]:
 
 
 def _plot(path: str, outcome: analysis.Outcome) -> None:
+    # Imported here: matplotlib loads only for --plot.
     from kerascheck.runtime.parent.plot import plot_selu
 
     try:

@@ -69,6 +69,7 @@ class Reporter:
 
 
 def _describe(state: Any) -> list[Any]:
+    # Imported here: describing imports Keras, which a target that never did must not load.
     from kerascheck.runtime.child.describe import describe_model
 
     models = []
@@ -106,6 +107,7 @@ def main(workdir: str) -> int:
 def _keras_imported(keras: ModuleType, spec: ChildSpec, reporter: Reporter) -> None:
     """Instrument Keras: the target has imported it, after choosing its backend."""
     _progress(spec["workdir"], "importing", "the Keras backend")
+    # Imported only now: both import Keras, which must wait until the target has chosen a backend.
     from kerascheck.runtime.child import backend, instrument
 
     reporter.result["backend"] = backend.name()
@@ -128,6 +130,7 @@ def _run(spec: ChildSpec) -> None:
         factory = running.load_factory(spec["path"], spec["module"], str(spec["attr"]))
         import keras  # the factory's module may build models lazily, without importing Keras
 
+        # Imported after the factory's module: synthetic data needs Keras, loaded by now.
         from kerascheck.runtime.child import synthetic
 
         del keras

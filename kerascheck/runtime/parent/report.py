@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kerascheck import __version__
 from kerascheck.runtime.parent import checks
 from kerascheck.runtime.parent.analysis import Outcome, finite_json
 
@@ -17,12 +18,7 @@ BAR_WIDTH = 20
 
 
 def version() -> str:
-    try:
-        from kerascheck import __version__
-
-        return str(__version__)
-    except ImportError:  # the package's __init__ is the lead's; stay usable without it
-        return "0+unknown"
+    return str(__version__)
 
 
 def empty_json() -> dict[str, Any]:

@@ -76,7 +76,12 @@ def selected_codes(layers: Iterable[Selection]) -> list[str]:
     """The codes chosen by the defaults, then by each layer in turn (config file, then
     command line): `select` replaces the choice, `extend-select` adds, `ignore` removes."""
     rules = all_rules()
-    chosen = {code for code, rule in rules.items() if rule.default_enabled}
+    chosen = apply_selection({code for code, rule in rules.items() if rule.default_enabled}, layers)
+    return sorted(code for code in chosen if code in rules)
+
+
+def apply_selection(chosen: set[str], layers: Iterable[Selection]) -> set[str]:
+    """`chosen` after each layer in turn: `select` replaces, `extend-select` adds, `ignore` removes."""
     for select, extend, ignore in layers:
         if select is not None:
             chosen = set().union(*(expand(s) for s in select))
@@ -84,7 +89,7 @@ def selected_codes(layers: Iterable[Selection]) -> list[str]:
             chosen |= expand(s)
         for s in ignore:
             chosen -= expand(s)
-    return sorted(code for code in chosen if code in rules)
+    return chosen
 
 
 def select_rules(

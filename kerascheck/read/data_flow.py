@@ -12,6 +12,7 @@ import libcst as cst
 
 from kerascheck.model.description import DataFacts, FileModel, Fit
 from kerascheck.model.values import UNKNOWN, is_unknown
+from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.names import dotted_name
 from kerascheck.read.shapes import propagate
 
@@ -242,11 +243,7 @@ class _Tracer:
             except ValueError:
                 return UNKNOWN
         if isinstance(node, cst.SimpleString):
-            try:
-                value = node.evaluated_value
-            except (ValueError, SyntaxError, MemoryError):
-                # Null bytes and other literals CPython refuses to compile.
-                return UNKNOWN
+            value = string_value(node.value)
             return value if isinstance(value, str) else UNKNOWN
         if isinstance(node, cst.Tuple | cst.List):
             items = [self.expr(e.value) for e in node.elements]
@@ -257,7 +254,7 @@ class _Tracer:
             return self.attribute(node)
         if isinstance(node, cst.UnaryOperation):
             value = self.expr(node.expression)
-            if isinstance(node.operator, cst.Minus) and _number(value):
+            if isinstance(node.operator, cst.Minus) and is_number(value):
                 return -value
             return UNKNOWN
         if isinstance(node, cst.BinaryOperation):
@@ -297,21 +294,8 @@ class _Tracer:
     def binary(self, node: cst.BinaryOperation) -> Any:
         left, right = self.expr(node.left), self.expr(node.right)
         op = node.operator
-        if _number(left) and _number(right):
-            try:
-                if isinstance(op, cst.Add):
-                    return left + right
-                if isinstance(op, cst.Subtract):
-                    return left - right
-                if isinstance(op, cst.Multiply):
-                    return left * right
-                if isinstance(op, cst.Divide):
-                    return left / right
-                if isinstance(op, cst.FloorDivide):
-                    return left // right
-            except (ZeroDivisionError, OverflowError):
-                return UNKNOWN
-            return UNKNOWN
+        if is_number(left) and is_number(right):
+            return arithmetic(op, left, right)
         array = left if isinstance(left, DataFacts) else right
         if not isinstance(array, DataFacts):
             return UNKNOWN
@@ -320,9 +304,9 @@ class _Tracer:
         if isinstance(other, DataFacts) and other.shape != shape:
             shape = None
         dividing = isinstance(op, cst.Divide) and array is left
-        shrinking = isinstance(op, cst.Multiply) and _number(other) and abs(other) < 1
+        shrinking = isinstance(op, cst.Multiply) and is_number(other) and abs(other) < 1
         scale = "scaled" if dividing or shrinking else None
-        if array.scale == "scaled" and isinstance(op, cst.Add | cst.Subtract) and _number(other):
+        if array.scale == "scaled" and isinstance(op, cst.Add | cst.Subtract) and is_number(other):
             scale = "scaled"  # `x / 127.5 - 1`
         dtype = "float" if dividing or shrinking else None
         return DataFacts(shape=shape, dtype=dtype, scale=scale, source=array.source)
@@ -391,7 +375,7 @@ class _Tracer:
                 return args[0].classes
             if isinstance(args[0], tuple | list):
                 return len(args[0])
-        if name == "int" and len(args) == 1 and _number(args[0]):
+        if name == "int" and len(args) == 1 and is_number(args[0]):
             return int(args[0])
         if name in ("list", "tuple") and len(args) == 1 and isinstance(args[0], tuple | list):
             return args[0]
@@ -628,10 +612,6 @@ def _same(a: Any, b: Any) -> bool:
         return bool(type(a) is type(b) and a == b)
     except Exception:
         return False
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _int(value: Any) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,7 @@ from kerascheck.model.description import (
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
 from kerascheck.read.data_flow import trace_data
+from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.module_facts import class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
 from kerascheck.read.shapes import infer_shapes
@@ -471,7 +471,7 @@ class _Reader:
             except ValueError:
                 return UNKNOWN
         if isinstance(node, cst.SimpleString):
-            return _string_value(node.value)
+            return string_value(node.value)
         if isinstance(node, cst.ConcatenatedString):
             left, right = self.expr(node.left), self.expr(node.right)
             if isinstance(left, str) and isinstance(right, str):
@@ -484,14 +484,14 @@ class _Reader:
             return self.dict_literal(node)
         if isinstance(node, cst.UnaryOperation):
             operand = self.expr(node.expression)
-            if isinstance(node.operator, cst.Minus) and _is_number(operand):
+            if isinstance(node.operator, cst.Minus) and is_number(operand):
                 return -operand
-            if isinstance(node.operator, cst.Plus) and _is_number(operand):
+            if isinstance(node.operator, cst.Plus) and is_number(operand):
                 return operand
             return UNKNOWN
         if isinstance(node, cst.BinaryOperation):
             left, right = self.expr(node.left), self.expr(node.right)
-            value = _arithmetic(node.operator, left, right)
+            value = arithmetic(node.operator, left, right)
             if is_unknown(value):
                 return self.opaque(node, [left, right]) or value
             return value
@@ -1140,42 +1140,4 @@ def _producers(value: Any) -> list[Layer] | None:
 def _looks_like_keras(receiver: Any) -> bool:
     return isinstance(receiver, CallValue) and is_keras(receiver.callee)
 
-
-def _string_value(literal: str) -> Any:
-    """The value of a string literal; the common plain ones without compiling them."""
-    quote = literal[0]
-    if quote in "'\"" and "\\" not in literal and "\r" not in literal:
-        # No prefix, no escapes, no newlines to normalise: the text between the quotes.
-        size = 3 if literal.startswith(quote * 3) and len(literal) >= 6 else 1
-        return literal[size:-size]
-    try:
-        return ast.literal_eval(literal)
-    except (ValueError, SyntaxError):
-        return UNKNOWN
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _arithmetic(op: cst.BaseBinaryOp, left: Any, right: Any) -> Any:
-    if not (_is_number(left) and _is_number(right)):
-        if isinstance(op, cst.Add) and isinstance(left, str) and isinstance(right, str):
-            return left + right
-        return UNKNOWN
-    try:
-        if isinstance(op, cst.Add):
-            return left + right
-        if isinstance(op, cst.Subtract):
-            return left - right
-        if isinstance(op, cst.Multiply):
-            return left * right
-        if isinstance(op, cst.FloorDivide):
-            return left // right
-        if isinstance(op, cst.Divide):
-            return left / right
-        if isinstance(op, cst.Power) and abs(right) < 64:
-            return left**right
-    except (ZeroDivisionError, OverflowError):
-        return UNKNOWN
     return UNKNOWN

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from kerascheck.engine.registry import RUNTIME_CODES, expand
+from kerascheck.engine.registry import RUNTIME_CODES, Selection, apply_selection, expand
 from kerascheck.model.settings import Settings
 from kerascheck.run.config import Config, Overrides, Resolver, relative_parts
 
@@ -29,18 +29,11 @@ def resolve(path: str, overrides: Overrides, config_file: str | None = None) -> 
 def runtime_codes(config: Config, cli: Overrides, path: str) -> set[str]:
     """All KR codes by default, then select/extend-select/ignore of the file and the command
     line, then the per-file-ignores that match the target, as for the static codes."""
-    chosen = set(RUNTIME_CODES)
-    layers = (
+    layers: list[Selection] = [
         (config.select, config.extend_select, config.ignore),
         (cli.select, list(cli.extend_select), list(cli.ignore)),
-    )
-    for select, extend, ignore in layers:
-        if select is not None:
-            chosen = set().union(*(expand(s) for s in select))
-        for s in extend:
-            chosen |= expand(s)
-        for s in ignore:
-            chosen -= expand(s)
+    ]
+    chosen = apply_selection(set(RUNTIME_CODES), layers)
     if os.path.exists(path):
         parts = relative_parts(config.root, path)
         for glob, codes in config.per_file_ignores:

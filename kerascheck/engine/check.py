@@ -80,12 +80,12 @@ def check_text(text: str, path: str, settings: Settings) -> FileResult:
 
 def analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
     """Like check_text, also returning the parsed module its fixes' nodes belong to."""
-    with _gc_paused():
+    with gc_paused():
         return _analyse_text(text, path, settings)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """The cyclic collector off while one file is checked, back on (and owed its pass) after.
 
     A parse makes a tree of up to millions of nodes without cycles; every full pass of the
@@ -101,13 +101,24 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
-    result = FileResult(path=path)
     try:
         module = parse(text)
     except PARSE_ERRORS as exc:
-        result.errors.append(syntax_error(path, _better_syntax_error(text) or exc))
-        result.parsed = False
-        return None, result
+        return None, unparsed(text, path, exc)
+    return analyse_module(module, text, path, settings)
+
+
+def unparsed(text: str, path: str, exc: Exception) -> FileResult:
+    """The result for source that does not parse: one error, at CPython's line if it can."""
+    error = syntax_error(path, _better_syntax_error(text) or exc)
+    return FileResult(path=path, errors=[error], parsed=False)
+
+
+def analyse_module(
+    module: cst.Module, text: str, path: str, settings: Settings
+) -> tuple[cst.Module | None, FileResult]:
+    """Read a parsed module (whose code is `text`), run the rules, place findings."""
+    result = FileResult(path=path)
     try:
         file = read_module(module, path)
     except RecursionError:

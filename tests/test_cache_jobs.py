@@ -155,3 +155,21 @@ def test_cache_dir_option_and_clean_only_removes_our_folders(tmp_path: Path) -> 
     assert (precious / "data.txt").exists()
     assert "Removed" in run_cli("clean", "--cache-dir", str(elsewhere), cwd=tmp_path).stdout
     assert not elsewhere.exists()
+
+
+def test_chunks_balance_bytes_and_start_with_the_largest(tmp_path: Path) -> None:
+    from kerascheck.run.workers import CHUNKS_PER_WORKER, balanced_chunks
+
+    sizes = [10, 5000, 20, 30, 4000, 10, 10, 10, 900, 3000] * 5
+    paths = []
+    for i, size in enumerate(sizes):
+        path = tmp_path / f"f{i}.py"
+        path.write_text("x" * size)
+        paths.append(str(path))
+    chunks = balanced_chunks(paths, workers=2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(paths)))
+    assert sizes[chunks[0][0]] == max(sizes)
+    target = sum(sizes) // (2 * CHUNKS_PER_WORKER)
+    # No chunk holds much more than its share, unless one file alone is larger.
+    for chunk in chunks:
+        assert sum(sizes[i] for i in chunk) < target + max(sizes[i] for i in chunk)

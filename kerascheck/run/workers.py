@@ -60,12 +60,55 @@ def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[File
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, len(jobs) // (workers * 4))
+    chunks = balanced_chunks([path for path, _ in jobs], workers)
+    results: list[FileResult | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            return list(pool.map(_check_one, jobs, chunksize=chunk))
+            futures = [pool.submit(_check_chunk, [jobs[i] for i in chunk]) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                for i, result in zip(chunk, future.result(), strict=True):
+                    results[i] = result
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the run here rather than fail it.
         return [_check_one(job) for job in jobs]
+    return [result for result in results if result is not None]
+
+
+def _check_chunk(chunk: list[tuple[str, Settings]]) -> list[FileResult]:
+    return [_check_one(job) for job in chunk]
+
+
+# Chunks per worker: enough that the last ones to finish are short, few enough that handing
+# them out (a pickled job list and results each way) costs little.
+CHUNKS_PER_WORKER = 12
+
+
+def balanced_chunks(paths: Sequence[str], workers: int) -> list[list[int]]:
+    """Indices of `paths` in chunks of about equal bytes, the largest files first.
+
+    Workers take chunks as they finish the last, so a long file starts early instead of
+    ending the run late, and a folder of long files is not one worker's share.
+    """
+    sizes = [_size(path) for path in paths]
+    target = max(1, sum(sizes) // (workers * CHUNKS_PER_WORKER))
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for i in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+        current.append(i)
+        total += sizes[i]
+        if total >= target:
+            chunks.append(current)
+            current, total = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

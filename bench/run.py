@@ -32,6 +32,9 @@ sys.path.insert(0, HERE)
 import corpus as corpus_gen  # noqa: E402
 from floor import count_lines  # noqa: E402
 
+from kerascheck.run.config import Overrides, Resolver  # noqa: E402
+from kerascheck.run.files import collect  # noqa: E402
+
 PY = sys.executable
 BIN = os.path.dirname(PY)
 KERASCHECK = [os.path.join(BIN, "kerascheck")]
@@ -151,9 +154,10 @@ def check_flags() -> set[str]:
 
 
 def list_files(root: str) -> list[str]:
-    from kerascheck.run.discovery import walk
-
-    return list(walk(root)) if os.path.isdir(root) else [root]
+    """The files `kerascheck check ROOT` checks, found by its own discovery (config, excludes,
+    .gitignore), so the floor parses exactly what the product checks."""
+    files, _ = collect([root], Resolver(Overrides()))
+    return files
 
 
 def machine() -> str:

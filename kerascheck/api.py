@@ -1,45 +1,65 @@
-"""The library API under the CLI: check paths or source text and get findings back."""
+"""The library API (the CLI is a thin layer over it): check or fix paths or source text.
+
+`run(Request(...))` is what `kerascheck check` does: config files, discovery, cache, workers,
+stdin, `--fix`/`--diff`; `report` writes its outcome and `exit_code` says how it ended. The
+smaller functions check or fix with one explicit Settings.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Iterable, Sequence
 
 from kerascheck.engine.check import check_bytes
+from kerascheck.engine.fixer import fix_text
+from kerascheck.engine.notebook_check import check_notebook
 from kerascheck.engine.registry import select_rules
-from kerascheck.model.results import FileError, FileResult, RunResult
+from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
+from kerascheck.run.config import ConfigError, Overrides
+from kerascheck.run.file_check import MAX_FILE_BYTES, check_file
+from kerascheck.run.fix_files import fix_paths as _fix_paths
+from kerascheck.run.fix_outcome import FixRun
+from kerascheck.run.pipeline import (
+    STDIN,
+    FixMode,
+    MissingPaths,
+    Outcome,
+    ReportOptions,
+    Request,
+    exit_code,
+    report,
+    resolver_for,
+    run,
+)
 
-if TYPE_CHECKING:
-    from kerascheck.run.fix_files import FixRun
-
-# Files larger than this are skipped with a message: generated code, not models.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+__all__ = [
+    "MAX_FILE_BYTES",
+    "STDIN",
+    "ConfigError",
+    "FixMode",
+    "FixRun",
+    "MissingPaths",
+    "Outcome",
+    "Overrides",
+    "ReportOptions",
+    "Request",
+    "check_cells",
+    "check_file",
+    "check_paths",
+    "check_source",
+    "default_settings",
+    "exit_code",
+    "fix_paths",
+    "fix_source",
+    "report",
+    "resolver_for",
+    "run",
+]
 
 
 def default_settings() -> Settings:
     return Settings(rules=select_rules(None))
-
-
-def check_file(path: str, settings: Settings) -> FileResult:
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            message = f"skipped: {size // 1024} KiB is over the {MAX_FILE_BYTES // 1024} KiB limit"
-            return FileResult(path=path, errors=[FileError(path, message)], parsed=False)
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return FileResult(
-            path=path, errors=[FileError(path, f"could not read: {reason}")], parsed=False
-        )
-    if path.endswith(".ipynb"):
-        from kerascheck.engine.notebook_check import check_notebook
-
-        return check_notebook(data, path, settings)
-    return check_bytes(data, path, settings)
 
 
 def check_source(
@@ -49,9 +69,18 @@ def check_source(
     return check_bytes(source.encode("utf-8"), path, settings or default_settings())
 
 
+def check_cells(
+    sources: Sequence[str], path: str = "<notebook>", settings: Settings | None = None
+) -> FileResult:
+    """Check code cells as one notebook (IPython syntax allowed); findings name cells 1, 2, ..."""
+    cells = [{"cell_type": "code", "metadata": {}, "source": source} for source in sources]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode("utf-8")
+    return check_notebook(data, path, settings or default_settings())
+
+
 def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunResult:
-    """Check files with one explicit Settings; `kerascheck.runner.run` also reads config files,
-    walks directories and uses the cache and workers, as the CLI does."""
+    """Check these files with one Settings; `run` also reads config files, walks folders and
+    uses the cache and workers, as the CLI does."""
     settings = settings or default_settings()
     return RunResult(files=[check_file(path, settings) for path in paths])
 
@@ -64,13 +93,9 @@ def fix_paths(
     write: bool = True,
 ) -> FixRun:
     """Apply the findings' fixes (safe ones; also unsafe ones when asked) to these files."""
-    from kerascheck.run.fix_files import fix_paths as fix
-
-    return fix(paths, settings or default_settings(), unsafe=unsafe, write=write)
+    return _fix_paths(paths, settings or default_settings(), unsafe=unsafe, write=write)
 
 
 def fix_source(source: str, settings: Settings | None = None, *, unsafe: bool = False) -> str:
     """Python source text with its fixes applied."""
-    from kerascheck.engine.fixer import fix_text
-
     return fix_text(source, "<string>", settings or default_settings(), unsafe).text

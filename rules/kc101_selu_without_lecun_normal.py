@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import libcst as cst
-
 from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import Layer
 from kerascheck.model.results import Applicability, Finding, Fix, Severity
@@ -153,9 +151,9 @@ class SeluWithoutLecunNormal(Rule):
             given = (
                 "the default glorot_uniform" if "kernel_initializer" not in layer.kwargs else init
             )
-            target = layer.factory or layer.node
+            target = layer.factory or layer.call
             fix = None
-            if isinstance(target, cst.Call):
+            if target is not None:
                 fix = Fix(
                     Applicability.UNSAFE,
                     'set kernel_initializer="lecun_normal"',

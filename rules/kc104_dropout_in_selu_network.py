@@ -40,8 +40,8 @@ def alpha_fix(file: FileModel, layer: Layer, reported: list[Layer]) -> Fix | Non
         if not layer.factory.args or not all(other in reported for other in made):
             return None
         spot = layer.factory.args[0].value
-    elif isinstance(layer.node, cst.Call):
-        spot = layer.node.func
+    elif layer.call is not None:
+        spot = layer.call.func
     else:
         return None
     if dotted_name(spot) != layer.raw:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import libcst as cst
-
 from kerascheck.knowledge import keras_facts as facts
 from kerascheck.model.description import Layer, Model
 from kerascheck.model.results import Applicability, Finding, Fix, Severity
@@ -243,8 +241,8 @@ class BiasBeforeBatchnorm(Rule):
 
     @staticmethod
     def fix(ctx: RuleContext, layer: Layer, reported: list[Layer]) -> Fix | None:
-        call = layer.node
-        if not isinstance(call, cst.Call):
+        call = layer.call
+        if call is None:
             return None
         target = call
         factory = layer.factory

@@ -35,6 +35,12 @@ def classifier_head(model: Model, index: int) -> tuple[int, int] | None:
     return index, classes
 
 
+def data_classes(model: Model) -> int | None:
+    """The number of classes the labels fed to the model show, when all fits agree on one."""
+    counts = {fit.y.classes for fit in model.fits if fit.y is not None and fit.y.classes}
+    return counts.pop() if len(counts) == 1 else None
+
+
 def reaches(model: Model, start: int, target: int) -> bool:
     """The start layer's output goes to the target along one chain of width-keeping layers."""
     index = start
@@ -109,6 +115,17 @@ class NarrowBottleneck(Rule):
     options = {"min-ratio": DEFAULT_RATIO}
 
     VALID = [
+        # Trap: the labels show 3 classes; a 4-unit layer is no bottleneck for them, however
+        # wide the softmax was made.
+        """
+        import numpy as np
+        import keras
+        y = keras.utils.to_categorical(np.random.randint(0, 3, size=(60,)), 3)
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(4, activation="relu"),
+                                  keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="categorical_crossentropy")
+        model.fit(np.random.rand(60, 20), y)
+        """,
         """
         import keras
         model = keras.Sequential([
@@ -193,6 +210,7 @@ class NarrowBottleneck(Rule):
                 if head is None:
                     continue
                 dense, classes = head
+                classes = data_classes(model) or classes
                 yield from self.narrow_layers(model, dense, classes, ratio)
 
     def narrow_layers(

@@ -25,10 +25,10 @@ def activation_arg(layer: Layer) -> cst.Arg | None:
     """The argument that names this layer's activation: `activation=` or the positional one."""
     if "activation" in layer.kwarg_nodes:
         return layer.kwarg_nodes["activation"]
-    if not isinstance(layer.node, cst.Call) or layer.star_args:
+    if layer.call is None or layer.star_args:
         return None
     position = 1 if facts.is_dense(layer) else 0
-    positional = [a for a in layer.node.args if a.keyword is None and not a.star]
+    positional = [a for a in layer.call.args if a.keyword is None and not a.star]
     return positional[position] if position < len(positional) else None
 
 
@@ -36,13 +36,13 @@ def sigmoid_fix(layer: Layer) -> Fix | None:
     if layer.cls == "keras.layers.Softmax":
         return None  # a layer class to replace, not an argument: left to the author
     arg = activation_arg(layer)
-    if arg is None or not isinstance(layer.node, cst.Call):
+    if arg is None or layer.call is None:
         return None
     quote = arg.value.quote if isinstance(arg.value, cst.SimpleString) else '"'
     value = f"{quote}{SIGMOID}{quote}"
     if layer.factory is not None and any(arg is a for a in layer.factory.args):
         # Set at the call: the partial() factory may make other layers that need softmax.
-        edit = set_keyword(layer.node, "activation", value)
+        edit = set_keyword(layer.call, "activation", value)
     else:
         edit = Edit(arg, arg.with_changes(value=cst.parse_expression(value)))
     return Fix(Applicability.UNSAFE, f'use activation="{SIGMOID}"', (edit,))

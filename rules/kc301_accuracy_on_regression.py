@@ -26,6 +26,11 @@ def is_regression(loss: Any) -> bool:
     return facts.normalize_loss(loss)[0] in facts.REGRESSION_LOSSES
 
 
+def class_targets(model: Model) -> bool:
+    """Whether the data fed to the model shows one-hot or 0/1 class targets."""
+    return any(fit.y is not None and fit.y.labels in ("onehot", "binary") for fit in model.fits)
+
+
 def accuracies(metrics: Any) -> list[Any]:
     return [m for m in facts.flatten(metrics) if facts.is_accuracy_metric(m)]
 
@@ -66,6 +71,15 @@ class AccuracyOnRegression(Rule):
     severity = Severity.WARNING
 
     VALID = [
+        # Trap: one-hot targets trained with mse make a classifier; accuracy is right there.
+        """
+        import numpy as np
+        import keras
+        y = keras.utils.to_categorical(np.random.randint(0, 3, size=(60,)), 3)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile(loss="mse", metrics=["accuracy"])
+        model.fit(np.random.rand(60, 4), y)
+        """,
         """
         import keras
         model = keras.Sequential([keras.layers.Dense(1)])
@@ -147,6 +161,8 @@ class AccuracyOnRegression(Rule):
             yield from self.check_compile(compile_, owners.get(id(compile_)))
 
     def check_compile(self, compile_: Compile, model: Model | None) -> Iterator[Finding]:
+        if model is not None and class_targets(model):
+            return  # one-hot or 0/1 targets: a classifier trained with mse, accuracy is right
         for key, position in (("metrics", 3), ("weighted_metrics", 99)):
             metrics = compile_.metrics if key == "metrics" else compile_.kwargs.get(key)
             found = accuracies(metrics)

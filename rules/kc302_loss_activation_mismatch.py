@@ -53,6 +53,14 @@ def mismatch(name: Any, from_logits: Any, activation: Any, units: Any, dense: bo
     return None
 
 
+def two_class_one_hot(model: Model, units: Any) -> bool:
+    """Whether the model is fed one-hot labels of two classes for its two output units."""
+    labels = [fit.y for fit in model.fits if fit.y is not None]
+    return (
+        units == 2 and bool(labels) and all(y.labels == "onehot" and y.classes == 2 for y in labels)
+    )
+
+
 class LossActivationMismatch(Rule):
     """The output activation does not fit the loss.
 
@@ -100,6 +108,16 @@ class LossActivationMismatch(Rule):
     severity = Severity.ERROR
 
     VALID = [
+        # Trap: softmax over two one-hot columns with binary crossentropy trains as well as
+        # one sigmoid unit; the labels show it.
+        """
+        import numpy as np
+        import keras
+        y = keras.utils.to_categorical(np.random.randint(0, 2, size=(40,)), 2)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(loss="binary_crossentropy")
+        model.fit(np.random.rand(40, 3), y)
+        """,
         """
         import keras
         model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
@@ -201,7 +219,7 @@ class LossActivationMismatch(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        arms = graph.RivalArms(ctx.file.layers)
+        arms = graph.rival_arms(ctx.file)
         for model in ctx.file.models:
             outputs = model.output_layers()
             for compile_ in model.compiles:
@@ -214,6 +232,10 @@ class LossActivationMismatch(Rule):
                     layer = model.layers[index]
                     if arms.has_alternative(layer):
                         continue
+                    if len(outputs) == 1 and two_class_one_hot(
+                        model, facts.output_units(model, index)
+                    ):
+                        continue  # softmax over 2 one-hot columns: binary crossentropy fits
                     reason = mismatch(
                         name,
                         from_logits,

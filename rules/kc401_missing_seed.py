@@ -153,8 +153,7 @@ class MissingSeed(Rule):
         first_fit = min(file.fit_calls, key=lambda f: f.seq)
         yield self.finding(
             first_fit.node,
-            "this file trains a model but never sets a random seed: initial weights, dropout "
-            "and shuffling differ on every run; call keras.utils.set_random_seed(n) before "
-            "building the model",
+            "trains a model without a random seed, so every run differs; call "
+            "keras.utils.set_random_seed(n) before building the model",
             seeding.insert_seed_fix(file),
         )

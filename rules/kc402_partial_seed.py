@@ -12,13 +12,6 @@ from kerascheck.model.rule import Invalid, Rule, RuleContext
 
 from ._lib import seeding
 
-_PYTHON_MISSING = (
-    "Keras 3 initializers without a seed draw one from Python's `random` module "
-    "(keras/src/initializers/random_initializers.py calls make_default_seed(), which is "
-    "random.randint), so the initial weights still differ run to run"
-)
-
-
 _GENERATORS = {
     SeedKind.PYTHON: "Python's `random`",
     SeedKind.NUMPY: "NumPy's generator",
@@ -27,16 +20,9 @@ _GENERATORS = {
 }
 
 
-def backend_kind(module: cst.Module) -> SeedKind | None:
+def backend_kind(file: FileModel) -> SeedKind | None:
     """The backend seed a file needs: TensorFlow's, torch's for torch-only files, none for JAX."""
-    roots: set[str] = set()
-    for stmt in module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Import):
-                    roots |= {a.evaluated_name.split(".", 1)[0] for a in small.names}
-                elif isinstance(small, cst.ImportFrom) and small.module is not None:
-                    roots.add(cst.Module([]).code_for_node(small.module).split(".", 1)[0])
+    roots = {name.split(".", 1)[0] for imp in file.top_imports for name in imp.modules}
     if "tensorflow" in roots or "tf_keras" in roots:
         return SeedKind.TENSORFLOW
     if "torch" in roots:
@@ -54,7 +40,7 @@ def replace_fix(file: FileModel, seed: SeedCall) -> Fix | None:
         return None
     if node.args[0].keyword is not None or node.args[0].star:
         return None
-    name = seeding.keras_name(file.module, anchor)
+    name = seeding.keras_name(file, anchor)
     if name.imports:
         return None
     func = cst.parse_expression(f"{name.prefix}.utils.set_random_seed")
@@ -195,21 +181,18 @@ class PartialSeed(Rule):
         if SeedKind.KERAS in kinds or seeding.unknown_seeding(file):
             return
         needed = {SeedKind.PYTHON, SeedKind.NUMPY}
-        backend = backend_kind(file.module)
+        backend = backend_kind(file)
         if backend is not None and not (kinds & {SeedKind.TENSORFLOW, SeedKind.TORCH}):
             needed.add(backend)
         missing = sorted(needed - kinds, key=lambda k: k.value)
         if not missing:
             return
-        given = " + ".join(sorted(k.value for k in kinds))
-        if SeedKind.PYTHON in missing:
-            reason = f"{given} does not seed Python's `random`: {_PYTHON_MISSING}"
-        else:
-            names = " and ".join(_GENERATORS[k] for k in missing)
-            reason = f"{given} leaves {names} unseeded, so what is drawn from it still differs run to run"
+        given = " and ".join(sorted(k.value for k in kinds))
+        names = " and ".join(_GENERATORS[k] for k in missing)
+        # The why (Keras 3 initializers draw their seed from Python's `random`) is in the docs.
         yield self.finding(
             seeds[0].node,
-            f"{reason}; call keras.utils.set_random_seed(n), which seeds Python, NumPy and the "
-            "backend together",
+            f"seeding only {given} leaves {names} unseeded, so runs still differ; call "
+            "keras.utils.set_random_seed(n), which seeds Python, NumPy and the backend",
             replace_fix(file, seeds[0]),
         )

@@ -23,7 +23,7 @@ def determinism_fix(file: FileModel, seed: SeedCall) -> Fix | None:
         isinstance(small, cst.Expr) and small.value is seed.node for small in statement.body
     ):
         return None
-    tf = seeding.bound_name(file.module, anchor, "tensorflow")
+    tf = seeding.bound_name(file, anchor, "tensorflow")
     if tf is None:
         return None
     call = f"{tf}.config.experimental.enable_op_determinism()"

@@ -15,7 +15,7 @@ from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 from kerascheck.model.values import UNKNOWN, is_unknown
 
-from ._lib.calls import defined_methods, method_sites, model_receiver
+from ._lib.calls import method_sites, model_receiver
 
 # The keywords each generator method shares with its replacement; others block the rename.
 _RENAMES: dict[str, tuple[str, frozenset[str]]] = {
@@ -203,7 +203,7 @@ class RemovedModelMethod(Rule):
         if not sites:
             return
         # Walking the classes costs more than the rest of the rule: only when a call matched.
-        own = defined_methods(file.module)
+        own = file.class_methods
         for site in sites:
             if site.method in own:
                 continue

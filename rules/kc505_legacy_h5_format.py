@@ -16,7 +16,8 @@ from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 from kerascheck.model.values import UNKNOWN, is_unknown
 
-from ._lib.calls import argument, keras_calls, method_sites
+from ._lib.arguments import argument
+from ._lib.calls import keras_calls, method_sites
 
 _SAVE_FUNCTIONS = frozenset({"keras.models.save_model", "keras.saving.save_model"})
 _CHECKPOINT = "keras.callbacks.ModelCheckpoint"

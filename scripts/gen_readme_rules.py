@@ -6,21 +6,10 @@ import sys
 from pathlib import Path
 
 from kerascheck.engine.registry import RUNTIME_CODES, all_rules
+from kerascheck.report.rule_docs import RUNTIME_SUMMARIES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table -->", "<!-- /rules-table -->"
-
-RUNTIME_SUMMARIES = {
-    "KR001": "Two fresh runs with the same seed end with different weights.",
-    "KR002": "A SELU network's layer outputs leave mean 0 / std 1.",
-    "KR003": "NaN or Inf in the loss, weights or gradients during the short fit.",
-    "KR004": "ReLU-family layers where most units never activate.",
-    "KR005": "Gradient norms vanish or explode from the last layer to the first.",
-    "KR006": "The loss at the end of the short fit is not below its start.",
-    "KR007": "Labels outside what the loss expects (class range, one-hot, 0/1).",
-    "KR008": "A SELU network fed inputs that are not standardized.",
-    "KR009": "Sigmoid/tanh layers with most pre-activations beyond +-5.",
-}
 
 
 def table() -> str:

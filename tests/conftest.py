@@ -6,10 +6,18 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Examples are generated afresh; hypothesis writes nothing into the repository.
+settings.register_profile("kerascheck", database=None)
+settings.load_profile("kerascheck")
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="kerascheck-hypothesis-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -77,3 +85,21 @@ def run_json(*args: str, cwd: Path | str | None = None) -> tuple[int, dict[str, 
 @pytest.fixture
 def cli() -> Any:
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _caches_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The result cache and hypothesis' example database never land in the repository."""
+    previous = os.environ.get("KERASCHECK_CACHE_DIR")
+    os.environ["KERASCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("kerascheck_cache"))
+    yield
+    if previous is None:
+        os.environ.pop("KERASCHECK_CACHE_DIR", None)
+    else:
+        os.environ["KERASCHECK_CACHE_DIR"] = previous
+
+
+@pytest.fixture
+def default_cache_location(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests of where the cache goes when nothing says where."""
+    monkeypatch.delenv("KERASCHECK_CACHE_DIR", raising=False)

@@ -1,4 +1,4 @@
-"""The result cache and parallel workers, through the CLI in real subprocesses."""
+"""The result cache and parallel workers, through the CLI."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import run_cli, run_json
 
 SELU_BAD = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="selu")])\n'
 CLEAN = 'import keras\nm = keras.Sequential([keras.layers.Dense(4, activation="relu")])\n'
 BROKEN = "import keras\ndef f(:\n"
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_its_default_place(default_cache_location: None) -> None:
+    """These tests are about where the cache goes by default."""
 
 
 def make_tree(root: Path, count: int = 12) -> None:
@@ -125,8 +132,11 @@ def test_cache_lives_next_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "kerascheck.toml").write_text('ignore = ["KC2"]\n', encoding="utf-8")
     run_json("--no-cache", ".", cwd=tmp_path)
     assert not (tmp_path / ".kerascheck_cache").exists()
-    run_json(".", cwd=tmp_path / "a")
+    run_json("a", cwd=tmp_path)
     assert entries(tmp_path) and not (tmp_path / "a" / ".kerascheck_cache").exists()
+    # Never above the folder named: from inside `a`, `.` is all the user asked about.
+    run_json(".", cwd=tmp_path / "a")
+    assert (tmp_path / "a" / ".kerascheck_cache").is_dir()
 
 
 def test_identical_files_keep_their_own_paths(tmp_path: Path) -> None:
@@ -157,17 +167,49 @@ def test_cache_dir_option_and_clean_only_removes_our_folders(tmp_path: Path) -> 
     assert not elsewhere.exists()
 
 
-def test_chunks_balance_bytes_and_start_with_the_largest(tmp_path: Path) -> None:
+def test_code_stamp_covers_subpackages_rules_and_data() -> None:
+    from kerascheck.run import cache
+
+    stamp = cache._code_stamp()
+    for part in (
+        "kerascheck/engine/check.py",
+        "kerascheck/knowledge/data/keras_api.txt",
+        "rules/kc101_selu_without_lecun_normal.py",
+        "rules/_lib/graph.py",
+    ):
+        assert f"{part}:" in stamp.replace(os.sep, "/"), part
+
+
+def _sarif_fixes(proc: Any) -> list[Any]:
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    return [(r["ruleId"], r.get("fixes")) for r in results]
+
+
+def test_fixes_travel_through_the_cache_and_the_workers(tmp_path: Path) -> None:
+    """Fixes are text edits, plain data: a cached or parallel run reports the same fixes as
+    a fresh one, and the cache entry holds the edits themselves."""
+    make_tree(tmp_path)
+    args = ("check", "--isolated", "--format", "sarif")
+    fresh = _sarif_fixes(run_cli(*args, "--no-cache", "--jobs", "1", ".", cwd=tmp_path))
+    assert any(fixes for _, fixes in fresh)
+    run_cli(*args, ".", cwd=tmp_path)  # fills the cache
+    stored = [json.loads(entry.read_text()) for entry in entries(tmp_path)]
+    fixes = [d["fix"] for data in stored for d in data["diagnostics"] if d["fix"]]
+    assert fixes and all(fix[2] for fix in fixes), "the cache keeps each fix's edits"
+    cached = _sarif_fixes(run_cli(*args, ".", cwd=tmp_path))
+    parallel = _sarif_fixes(run_cli(*args, "--no-cache", "--jobs", "2", ".", cwd=tmp_path))
+    assert cached == fresh and parallel == fresh
+    # And --fix from a warm cache writes what a cold one writes.
+    assert run_cli("check", "--isolated", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert "lecun_normal" in (tmp_path / "a" / "d1" / "m01.py").read_text(encoding="utf-8")
+
+
+def test_chunks_balance_sizes_and_start_with_the_largest() -> None:
     from kerascheck.run.workers import CHUNKS_PER_WORKER, balanced_chunks
 
     sizes = [10, 5000, 20, 30, 4000, 10, 10, 10, 900, 3000] * 5
-    paths = []
-    for i, size in enumerate(sizes):
-        path = tmp_path / f"f{i}.py"
-        path.write_text("x" * size)
-        paths.append(str(path))
-    chunks = balanced_chunks(paths, workers=2)
-    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(paths)))
+    chunks = balanced_chunks(sizes, workers=2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
     assert sizes[chunks[0][0]] == max(sizes)
     target = sum(sizes) // (2 * CHUNKS_PER_WORKER)
     # No chunk holds much more than its share, unless one file alone is larger.

@@ -61,3 +61,27 @@ def test_unknown_node_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         positions[cst.Name("x")]
     assert positions.get(cst.Name("x")) is None
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "# a comment\n\n", "@tf.function\n", "@a\n@b(1)\n\n# between\n"],
+    ids=["plain", "comment", "one-decorator", "decorators-and-comment"],
+)
+def test_findings_inside_decorated_definitions_keep_their_line(prefix: str) -> None:
+    from kerascheck.engine.check import check_text
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+
+    source = (
+        "import keras\nm = 1\n"
+        + prefix
+        + "def f():\n    opt = keras.optimizers.Adam(lr=0.1)\n"
+        + "opt = keras.optimizers.Adam(lr=0.1)\n"
+    )
+    expected_line = source.splitlines().index("    opt = keras.optimizers.Adam(lr=0.1)") + 1
+    result = check_text(source, "t.py", Settings(rules=[all_rules()["KC501"]]))
+    assert [(d.line, d.column) for d in result.diagnostics] == [
+        (expected_line, 33),
+        (expected_line + 1, 29),
+    ]

@@ -47,6 +47,9 @@ def test_gitignore_is_respected_when_walking(tmp_path: Path) -> None:
     assert checked(".", cwd=tmp_path / "pkg") == ["rooted.py"]
     # Files named explicitly are checked, ignored or not.
     assert checked("api_pb2.py", "out/gen.py", cwd=tmp_path) == ["api_pb2.py", "out/gen.py"]
+    # So is a folder named explicitly (what lies in it, minus what is ignored in it).
+    write(tmp_path / "out" / "gen_pb2.py")
+    assert checked("out", cwd=tmp_path) == ["out/gen.py"]
 
 
 def test_gitignore_outside_a_repository_means_nothing(tmp_path: Path) -> None:

@@ -9,13 +9,22 @@ from __future__ import annotations
 import ast
 import textwrap
 from pathlib import Path
+from typing import Any
 
+import libcst as cst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kerascheck.engine.fix_imports import add_imports
 from kerascheck.engine.fixer import allowed, fix_text
+from kerascheck.engine.positions import Locator
 from kerascheck.engine.registry import all_rules
+from kerascheck.engine.text_edits import Converter, splice
+from kerascheck.model.results import Fix, TextFix
+from kerascheck.model.rule import RuleContext
 from kerascheck.model.settings import Settings
+from kerascheck.read.reader import read_module
+from kerascheck.report.fix_changes import replacements_between
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = Settings(rules=list(all_rules().values()))
@@ -123,3 +132,68 @@ def test_random_notebooks(cells: list[tuple[str, bool]], unsafe: bool) -> None:
             )
     again = fix_notebook(outcome.data, "nb.ipynb", ALL, unsafe)
     assert again.data is None and again.fixed == 0
+
+
+# ---------------------------------------------------------------- text edits = re-generation
+
+
+class _ReplaceEverywhere(cst.CSTTransformer):
+    """The fixer before text edits: replace nodes by identity and re-generate the module."""
+
+    def __init__(self, edits: dict[int, Any]) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
+        edit = self.edits.get(id(original_node))
+        return updated_node if edit is None else edit.replacement
+
+
+def _regenerated(module: cst.Module, fix: Fix) -> str | None:
+    """The whole module re-generated with this one fix, or None when that cannot be done."""
+    by_id = {id(e.node): e for e in fix.edits}
+    try:
+        if id(module) in by_id:
+            fixed = by_id[id(module)].replacement
+        else:
+            fixed = module.visit(_ReplaceEverywhere(by_id))
+        if fix.imports:
+            fixed = add_imports(fixed, list(fix.imports))
+        code: str = fixed.code
+    except Exception:
+        return None
+    return code
+
+
+def _rule_fixes(text: str) -> tuple[cst.Module, list[tuple[Fix, TextFix]]]:
+    """The module the rules read, and each rule fix with the text fix the engine made of it."""
+    module = cst.parse_module(text)
+    file = read_module(module, "t.py")
+    locator = Locator(module, text, file.anchors)
+    converter = Converter(module, text, file.anchors, locator.statement_lines)
+    pairs: list[tuple[Fix, TextFix]] = []
+    for rule_cls in ALL.rules:
+        ctx = RuleContext(file=file, options=dict(rule_cls.options))
+        for finding in rule_cls().check(ctx):
+            if finding.fix is not None:
+                pairs.append((finding.fix, converter.convert(finding.fix, finding.node)))
+    return module, pairs
+
+
+def test_text_edits_make_exactly_what_regenerating_the_module_made() -> None:
+    """Every fix of the corpus: its text edits give the code the whole-module re-generation
+    gave (the fixer before text edits), so `--fix` and SARIF, which read the edits, agree
+    with the re-analysis SARIF used to run."""
+    compared = 0
+    for text in CORPUS:
+        module, pairs = _rule_fixes(text)
+        for fix, text_fix in pairs:
+            expected = _regenerated(module, fix)
+            if expected is None or text_fix.problem is not None:
+                assert not text_fix.edits or text_fix.problem is not None
+                continue
+            got = splice(text, text_fix.edits)
+            assert got == expected
+            assert replacements_between(text, got) == replacements_between(text, expected)
+            compared += 1
+    assert compared > 50

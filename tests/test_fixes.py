@@ -81,7 +81,7 @@ def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> Non
     settings = Settings(rules=[UseBiasOff, RenameSequential])
     module, result = analyse_text(textwrap.dedent(CONTAINER), "t.py", settings)
     assert module is not None
-    groups, skipped = plan(module, result.diagnostics, unsafe=True)
+    groups, skipped = plan(result.diagnostics, unsafe=True)
     # In finding order the Sequential call comes first; the Dense edits lie inside it.
     assert [g.diagnostics[0].code for g in groups] == ["KT002"]
     assert [(s.code, s.reason) for s in skipped] == [
@@ -97,7 +97,7 @@ def test_overlapping_fix_is_skipped_and_reported_then_applied_next_pass() -> Non
         "import keras\nkeras.layers.Dense(1, name='x')\n", "t.py", settings
     )
     assert module is not None
-    _, skipped = plan(module, result.diagnostics, unsafe=True)
+    _, skipped = plan(result.diagnostics, unsafe=True)
     assert [(s.code, s.reason) for s in skipped] == [
         ("KT003", "it edits the same code as the fix for KT001 at 2:1")
     ]
@@ -296,12 +296,17 @@ def test_latin1_file_keeps_its_encoding(tmp_path: Path) -> None:
     )
 
 
-def test_symlink_stays_a_link(tmp_path: Path) -> None:
+def test_a_symlink_is_checked_but_never_written_through(tmp_path: Path) -> None:
+    # The link may lead out of the checked tree; its target is fixed where it lives.
     real = write(tmp_path / "real.py", SELU.encode())
     link = tmp_path / "link.py"
     link.symlink_to(real)
-    assert run_cli("check", "--fix", "--unsafe-fixes", str(link)).returncode == 0
-    assert link.is_symlink() and real.read_bytes() == SELU_FIXED.encode()
+    proc = run_cli("check", "--fix", "--unsafe-fixes", str(link))
+    assert proc.returncode == 1
+    assert "fixes not applied: it is a symbolic link" in proc.stdout
+    assert link.is_symlink() and real.read_bytes() == SELU.encode()
+    assert run_cli("check", "--fix", "--unsafe-fixes", str(real)).returncode == 0
+    assert real.read_bytes() == SELU_FIXED.encode()
 
 
 def test_unparsable_and_clean_files_are_never_touched(tmp_path: Path) -> None:
@@ -320,6 +325,15 @@ def test_stdin_is_fixed_to_stdout(tmp_path: Path) -> None:
     proc = run_cli("check", "--fix", "--unsafe-fixes", "-", input=SELU, cwd=tmp_path)
     assert proc.stdout == SELU_FIXED
     assert "Fixed 1 problem." in proc.stderr
+
+
+def test_stdin_excluded_by_force_exclude_goes_back_unchanged(tmp_path: Path) -> None:
+    """As `check` skips it, `--fix` leaves it alone, and still echoes it (a formatter's pipe)."""
+    args = ("check", "--fix", "--unsafe-fixes", "--force-exclude", "--stdin-filename")
+    proc = run_cli(*args, "build/x.py", "-", input=SELU, cwd=tmp_path)
+    assert proc.stdout == SELU and proc.returncode == 0
+    proc = run_cli(*args, "src/x.py", "-", input=SELU, cwd=tmp_path)
+    assert proc.stdout == SELU_FIXED
 
 
 # ---------------------------------------------------------------- notebooks

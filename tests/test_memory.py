@@ -10,6 +10,7 @@ import libcst as cst
 from conftest import run_cli
 
 from kerascheck.api import default_settings
+from kerascheck.model.results import TextEdit
 from kerascheck.run.workers import check_files
 
 # KC101's fix edits the layer call; other rules' fixes may edit the module itself.
@@ -31,7 +32,10 @@ def test_one_process_results_hold_no_trees(tmp_path: Path) -> None:
     results = check_files([(p, settings) for p in _write(tmp_path, 12)], workers=1)
     assert all(r.diagnostics for r in results)
     assert any(d.fix is not None for r in results for d in r.diagnostics)
-    assert all(not d.fix.edits for r in results for d in r.diagnostics if d.fix is not None)
+    # Fixes are carried as text edits: plain data, no syntax nodes.
+    fixes = [d.fix for r in results for d in r.diagnostics if d.fix is not None]
+    assert all(fix.edits for fix in fixes)
+    assert all(isinstance(e, TextEdit) for fix in fixes for e in fix.edits)
     gc.collect()
     ours = [o for o in gc.get_objects() if isinstance(o, cst.Integer) and o.value == "48611"]
     assert ours == []

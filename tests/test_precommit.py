@@ -179,3 +179,58 @@ def test_kerascheck_fix_hook_fixes_the_file(
     assert (project / "bad.py").read_text(encoding="utf-8") == FIXED
     proc = run_hook(hook_repo, pre_commit_home, project, "kerascheck-fix", "bad.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def readme_block(after: str, language: str) -> str:
+    """The first fenced block of `language` after the heading `after` in README.md."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(f"\n{after}\n", 1)[1]
+    return section.split(f"```{language}\n", 1)[1].split("\n```", 1)[0]
+
+
+def test_readme_snippet_works_as_written(
+    hook_repo: Path, pre_commit_home: Path, project: Path
+) -> None:
+    """The README's config, as written, with only the repository URL pointing at a clone."""
+    import yaml
+
+    snippet = readme_block("## pre-commit", "yaml")
+    (entry,) = yaml.safe_load(snippet)["repos"]
+    rev = entry["rev"]
+    clone = hook_repo.parent / "clone"
+    if not clone.exists():
+        subprocess.run(["git", "clone", "-q", str(hook_repo), str(clone)], check=True)
+        # The release tag, as `git tag` makes it on the repository; the clone holds the tree.
+        git("tag", rev, cwd=clone)
+    config = snippet.replace(entry["repo"], str(clone))
+    (project / ".pre-commit-config.yaml").write_text(config + "\n", encoding="utf-8")
+    git("add", ".pre-commit-config.yaml", cwd=project)
+    proc = _pre_commit(["run", "--all-files"], project, pre_commit_home)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "kerascheck (fix)" in out and "files were modified by this hook" in out, out
+    assert "nb.ipynb:cell 2:1:27: KC101" in out, out
+    assert (project / "bad.py").read_text(encoding="utf-8") == FIXED
+
+
+def test_readme_install_command_installs_from_the_tag(hook_repo: Path, tmp_path: Path) -> None:
+    """`pip install "kerascheck @ git+URL@TAG"` as the README says, from a clone with the tag."""
+    block = readme_block("## Install", "bash")
+    command = block.splitlines()[0]
+    requirement = command.split('"')[1]
+    url, _, rev = requirement.split(" @ ", 1)[1].rpartition("@")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(hook_repo), str(clone)], check=True)
+    git("tag", rev, cwd=clone)
+    # file://localhost/...: pip before 24 rejects a direct reference without a host.
+    local = requirement.replace(url.removeprefix("git+"), f"file://localhost{clone.as_posix()}")
+    target = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), local],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (target / "kerascheck" / "__init__.py").is_file()
+    assert (target / "kerascheck" / "rules" / "kc101_selu_without_lecun_normal.py").is_file()

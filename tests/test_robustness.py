@@ -107,6 +107,13 @@ BAD_INPUTS: dict[str, tuple[bytes, str | None, int | None, bool]] = {
         4,
         False,
     ),
+    # CPython accepts this indentation, libcst's tokenizer does not: say so, without a bogus line.
+    "tabs_python_accepts.py": (
+        b"import keras\ndef f(y):\n\tfor i in y:\n    \t\tz = 1\n\treturn z\n",
+        "Python accepts this, libcst",
+        None,
+        False,
+    ),
     "latin1_no_coding.py": (
         b'import keras\n# caf\xe9\nname = "na\xefve"\n',
         "could not decode",

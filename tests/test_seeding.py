@@ -77,14 +77,14 @@ def test_runs_training(code: str, trains: bool) -> None:
     ],
 )
 def test_keras_name(imports: str, prefix: str, needed: tuple[str, ...]) -> None:
-    module = cst.parse_module(imports + "\nx = 1\n")
-    name = seeding.keras_name(module, 1)
+    file = read_module(cst.parse_module(imports + "\nx = 1\n"), "t.py")
+    name = seeding.keras_name(file, 1)
     assert (name.prefix, name.imports) == (prefix, needed)
 
 
 def test_keras_name_ignores_imports_below_the_point() -> None:
-    module = cst.parse_module("x = 1\nimport keras\n")
-    assert seeding.keras_name(module, 1).imports == ("import keras",)
+    file = read_module(cst.parse_module("x = 1\nimport keras\n"), "t.py")
+    assert seeding.keras_name(file, 1).imports == ("import keras",)
 
 
 def test_seed_fix_goes_after_the_imports_before_the_model() -> None:

@@ -21,6 +21,13 @@ def test_wheel_layout(tmp_path: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    # Packaging without warnings (byte-compiling may be switched off by the environment).
+    warnings = [
+        line
+        for line in (proc.stdout + proc.stderr).splitlines()
+        if "warn" in line.lower() and "byte-compiling" not in line
+    ]
+    assert not warnings, warnings
     (wheel,) = tmp_path.glob("kerascheck-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "kerascheck/rules/kc101_selu_without_lecun_normal.py" in names
@@ -32,5 +39,7 @@ def test_wheel_layout(tmp_path: Path) -> None:
     # Every subpackage of the source tree ships, and so does every rule module.
     for init in (ROOT / "kerascheck").rglob("__init__.py"):
         assert init.relative_to(ROOT).as_posix() in names
+    for helper in (ROOT / "rules" / "_lib").glob("*.py"):
+        assert f"kerascheck/rules/_lib/{helper.name}" in names
     for rule in (ROOT / "rules").glob("kc*.py"):
         assert f"kerascheck/rules/{rule.name}" in names

@@ -1,23 +1,27 @@
-"""The `check` options about configuration and input, and the glue from them to a run."""
+"""The `check` options about configuration and input, collected into one InputOptions.
+
+To add an option: a `click.option` in _OPTIONS, a field in InputOptions, and its use in
+`check_command.build_request`.
+"""
 
 from __future__ import annotations
 
 import functools
-import sys
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    from kerascheck.model.results import RunResult
-    from kerascheck.run.fix_run import FixOptions
+from kerascheck.run.config import Config, ConfigError, parse_inline, validate_table
 
 
 @dataclass(frozen=True)
 class InputOptions:
     config: str | None
+    # `--config KEY=VALUE`, `--exclude` and the like, as TOML tables over each config file.
+    tables: tuple[dict[str, Any], ...]
     isolated: bool
     show_settings: bool
     ignore_noqa: bool
@@ -32,8 +36,22 @@ _OPTIONS = (
     click.option(
         "--config",
         "config",
-        type=click.Path(exists=True, dir_okay=False),
-        help="Use this config file (pyproject.toml or kerascheck.toml) for every path.",
+        multiple=True,
+        metavar="PATH|KEY=VALUE",
+        help="A config file (pyproject.toml or kerascheck.toml) to use for every path, or a "
+        'TOML setting over every file\'s, as in `--config "rules.KC202.min-ratio = 2.0"`.',
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        help="Globs to exclude, instead of the configured `exclude` (comma lists ok).",
+    ),
+    click.option("--extend-exclude", multiple=True, help="Globs to exclude on top of `exclude`."),
+    click.option(
+        "--per-file-ignores",
+        multiple=True,
+        metavar="GLOB:CODES",
+        help='Ignore codes in matching files, as in `--per-file-ignores "tests/*:KC401,KC402"`.',
     ),
     click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
     click.option(
@@ -54,10 +72,18 @@ _OPTIONS = (
         type=click.IntRange(min=1),
         help="Worker processes (default: the number of cores; 1 checks in this process).",
     ),
-    click.option("--no-cache", is_flag=True, help="Neither read nor write .kerascheck_cache/."),
+    click.option(
+        "--no-cache",
+        "-n",
+        "no_cache",
+        is_flag=True,
+        help="Neither read nor write .kerascheck_cache/.",
+    ),
     click.option(
         "--cache-dir",
         type=click.Path(file_okay=False),
+        envvar="KERASCHECK_CACHE_DIR",
+        show_envvar=True,
         help="Keep the cache here instead of .kerascheck_cache/ in the project root.",
     ),
 )
@@ -68,8 +94,15 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        config, tables = _config_values(
+            kwargs.pop("config"),
+            kwargs.pop("exclude"),
+            kwargs.pop("extend_exclude"),
+            kwargs.pop("per_file_ignores"),
+        )
         inputs = InputOptions(
-            config=kwargs.pop("config"),
+            config=config,
+            tables=tables,
             isolated=kwargs.pop("isolated"),
             show_settings=kwargs.pop("show_settings"),
             ignore_noqa=kwargs.pop("ignore_noqa"),
@@ -87,61 +120,46 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return decorated
 
 
-def run_check(
-    paths: tuple[str, ...],
-    select: list[str] | None,
-    ignore: list[str],
-    extend_select: list[str],
-    verbose: bool,
-    inputs: InputOptions,
-    fixes: FixOptions | None = None,
-) -> RunResult:
-    """Run the check as the options say; usage problems become click.UsageError (exit 2).
+def _globs(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
-    With `fixes`, the files are fixed (or diffed) first; the findings left are returned.
-    """
-    from kerascheck.engine.registry import UnknownSelector, expand
-    from kerascheck.run.config import ConfigError, Overrides
-    from kerascheck.run.pipeline import MissingPaths, Request, resolver_for, run
 
-    if inputs.config and inputs.isolated:
-        raise click.UsageError("--config and --isolated cannot be used together")
-    if inputs.stdin_filename and not paths:
-        paths = ("-",)
+def _config_values(
+    values: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    per_file_ignores: tuple[str, ...],
+) -> tuple[str | None, tuple[dict[str, Any], ...]]:
+    """(the config file, the settings given on the command line as TOML tables)."""
+    files = [v for v in values if os.path.isfile(v)]
+    if len(files) > 1:
+        raise click.UsageError(f"--config names {len(files)} files; one at most")
+    tables: list[dict[str, Any]] = []
     try:
-        for token in [*(select or []), *ignore, *extend_select]:
-            expand(token)
-    except UnknownSelector as exc:
+        for value in values:
+            if value not in files:
+                tables.append(parse_inline(value))
+    except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    request = Request(
-        paths=paths or (".",),
-        overrides=Overrides(
-            select=select,
-            extend_select=tuple(extend_select),
-            ignore=tuple(ignore),
-            ignore_noqa=inputs.ignore_noqa,
-            verbose=verbose,
-            force_exclude=inputs.force_exclude,
-        ),
-        config_file=inputs.config,
-        isolated=inputs.isolated,
-        stdin_filename=inputs.stdin_filename,
-        jobs=inputs.jobs,
-        use_cache=not inputs.no_cache,
-        cache_dir=inputs.cache_dir,
-    )
+    flags: list[dict[str, Any]] = []
+    if exclude:
+        flags.append({"exclude": _globs(exclude)})
+    if extend_exclude:
+        flags.append({"extend-exclude": _globs(extend_exclude)})
+    ignores: dict[str, list[str]] = {}
+    for value in per_file_ignores:
+        glob, colon, codes = value.rpartition(":")
+        if not colon or not glob.strip() or not codes.strip():
+            raise click.BadParameter(
+                f"{value!r} is not GLOB:CODES", param_hint="'--per-file-ignores'"
+            )
+        ignores.setdefault(glob.strip(), []).extend(_globs((codes,)))
+    if ignores:
+        flags.append({"per-file-ignores": ignores})
     try:
-        resolver = resolver_for(request)
-        if inputs.show_settings:
-            from kerascheck.cli.config_command import show
-
-            first = request.paths[0]
-            show(resolver, (inputs.stdin_filename or ".") if first == "-" else first, "text")
-            sys.exit(0)
-        if fixes is not None:
-            from kerascheck.run.fix_run import fix_run
-
-            return fix_run(request, resolver, fixes)
-        return run(request, resolver)
-    except (ConfigError, MissingPaths) as exc:
+        for table in flags:
+            validate_table(table, Config(path=None, root=os.getcwd()))
+    except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    tables += flags
+    return (files[0] if files else None), tuple(tables)

@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from kerascheck.run.config import COMMAND_LINE, DEFAULT, DEFAULT_EXCLUDE, ConfigError, Resolver
+from kerascheck.run.config import (
+    COMMAND_LINE,
+    DEFAULT,
+    DEFAULT_EXCLUDE,
+    ConfigError,
+    Overrides,
+    Resolver,
+)
 
 
 def describe(resolver: Resolver, path: str) -> dict[str, Any]:
@@ -78,7 +85,6 @@ def show(resolver: Resolver, path: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 def config(path: str, config_file: str | None, isolated: bool, fmt: str) -> None:
     """Show the settings in force for PATH (default: .) and where each came from."""
-    from kerascheck.run.config import Overrides
 
     if config_file and isolated:
         raise click.UsageError("--config and --isolated cannot be used together")

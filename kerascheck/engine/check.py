@@ -13,6 +13,7 @@ import libcst as cst
 
 from kerascheck.engine import suppressions
 from kerascheck.engine.positions import Locator
+from kerascheck.engine.text_edits import Converter
 from kerascheck.model.description import FileModel
 from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span
 from kerascheck.model.rule import RuleContext
@@ -44,9 +45,20 @@ def parse(text: str) -> cst.Module:
     return cst.parse_module(text)
 
 
-def syntax_error(path: str, exc: Exception) -> FileError:
+def syntax_error(path: str, exc: Exception, python_accepts: bool = False) -> FileError:
     if isinstance(exc, cst.ParserSyntaxError):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        first = lines[0] if lines else "syntax error"
+        if python_accepts:
+            # libcst's tokenizer is stricter than CPython's (tabs and spaces mixed across
+            # blocks, for one): its position is then meaningless, its reason is not.
+            reason = next((line for line in lines[1:] if "error" in line), first)
+            if "dedent" in reason or "indent" in reason:
+                reason += " (tabs and spaces mixed in the indentation?)"
+            message = (
+                f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {reason}"
+            )
+            return FileError(path, message)
         return FileError(path, f"could not parse: {first}", exc.raw_line, exc.raw_column + 1)
     if isinstance(exc, cst.CSTValidationError):
         message = f"could not parse: Python accepts this, libcst (kerascheck's parser) not: {exc}"
@@ -56,8 +68,9 @@ def syntax_error(path: str, exc: Exception) -> FileError:
     return FileError(path, f"could not read: {exc}")
 
 
-def _better_syntax_error(text: str) -> SyntaxError | None:
-    """CPython's own message and line, which are more precise than libcst's."""
+def _python_verdict(text: str) -> SyntaxError | bool:
+    """CPython's own error (more precise than libcst's), or whether CPython accepts the text."""
+    # Imported here: only files that fail to parse pay for it.
     import ast
 
     try:
@@ -65,8 +78,8 @@ def _better_syntax_error(text: str) -> SyntaxError | None:
     except SyntaxError as exc:
         return exc
     except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
+        return False
+    return True
 
 
 def mentions_keras(data: bytes) -> bool:
@@ -100,24 +113,33 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def analyse_module(module: cst.Module, text: str, path: str, settings: Settings) -> FileResult:
+    """Check a module already parsed from `text` (the fixer parses each new text once)."""
+    with gc_paused():
+        return _analyse_module(module, text, path, settings)[1]
+
+
 def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
     try:
         module = parse(text)
     except PARSE_ERRORS as exc:
         return None, unparsed(text, path, exc)
-    return analyse_module(module, text, path, settings)
+    return _analyse_module(module, text, path, settings)
 
 
 def unparsed(text: str, path: str, exc: Exception) -> FileResult:
     """The result for source that does not parse: one error, at CPython's line if it can."""
-    error = syntax_error(path, _better_syntax_error(text) or exc)
+    verdict = _python_verdict(text)
+    if isinstance(verdict, SyntaxError):
+        error = syntax_error(path, verdict)
+    else:
+        error = syntax_error(path, exc, python_accepts=verdict)
     return FileResult(path=path, errors=[error], parsed=False)
 
 
-def analyse_module(
+def _analyse_module(
     module: cst.Module, text: str, path: str, settings: Settings
 ) -> tuple[cst.Module | None, FileResult]:
-    """Read a parsed module (whose code is `text`), run the rules, place findings."""
     result = FileResult(path=path)
     try:
         file = read_module(module, path)
@@ -135,7 +157,7 @@ def analyse_module(
 
 def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     if not mentions_keras(data):
-        return FileResult(path=path)
+        return FileResult(path=path, checked=False)
     try:
         text = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
@@ -172,6 +194,7 @@ def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
 def run_rules(file: FileModel, settings: Settings, locator: Locator, result: FileResult) -> None:
     """Run the rules on a model description and place their findings; a failing rule is isolated."""
     seen: set[tuple[str, Span, str]] = set()
+    converter: Converter | None = None
     for rule_cls in settings.rules:
         rule = rule_cls()
         options = {**rule_cls.options, **settings.rule_options.get(rule_cls.code, {})}
@@ -201,6 +224,13 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
             if key in seen:
                 continue
             seen.add(key)
+            fix = None
+            if finding.fix is not None:
+                if converter is None:
+                    converter = Converter(
+                        locator.module, locator.source, file.anchors, locator.statement_lines
+                    )
+                fix = converter.convert(finding.fix, finding.node)
             result.diagnostics.append(
                 Diagnostic(
                     path=file.path,
@@ -212,7 +242,7 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
                     name=rule_cls.name,
                     severity=rule_cls.severity,
                     message=finding.message,
-                    fix=finding.fix,
+                    fix=fix,
                 )
             )
     result.diagnostics.sort(key=Diagnostic.sort_key)

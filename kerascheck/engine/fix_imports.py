@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from kerascheck.read.names import import_bindings
+
 # What a top-level name is bound to: the dotted module or object an import gives it, or this
 # marker for any other binding (an assignment, a def, a class).
 OTHER = "<other>"
@@ -22,34 +24,10 @@ def parse_import(line: str) -> cst.SimpleStatementLine:
     return stmt
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return OTHER
-
-
 def _import_bindings(small: cst.BaseSmallStatement) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if isinstance(small, cst.Import):
-        for alias in small.names:
-            full = _dotted(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                out[alias.asname.name.value] = full
-            else:
-                # `import a.b` binds `a`, to the package `a`.
-                head = full.split(".", 1)[0]
-                out[head] = head
-    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-        base = "." * len(small.relative) + (_dotted(small.module) if small.module else "")
-        for alias in small.names:
-            name = _dotted(alias.name)
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            out[local] = f"{base}.{name}"
-    return out
+    if isinstance(small, (cst.Import, cst.ImportFrom)):
+        return import_bindings(small)
+    return {}
 
 
 def _is_import_line(stmt: cst.BaseStatement) -> bool:

@@ -32,7 +32,7 @@ def check_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
         FileError(path, f"could not read this cell: {message}", cell=c) for c, message in problems
     ]
     if not python or not mentions_keras(join(cells).text.encode("utf-8")):
-        return FileResult(path=path, errors=errors)
+        return FileResult(path=path, errors=errors, checked=False)
     # Cells that would only parse glued to their neighbours are errors, as in Jupyter.
     broken = _broken_cells([cell for cell in cells if not cell.complete], path)
     errors.extend(broken)
@@ -69,7 +69,7 @@ def _check_joined(
             module = combined if combined is not None else parse(joined.text)
         except PARSE_ERRORS as again:
             return joined, unparsed(joined.text, path, again)
-    return joined, analyse_module(module, joined.text, path, settings)[1]
+    return joined, analyse_module(module, joined.text, path, settings)
 
 
 def _parse_cell(cell: CodeCell, path: str) -> tuple[FileError | None, cst.Module | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Mapping
 
@@ -123,6 +124,14 @@ class Locator:
         if self._statement_starts is None:
             self._statement_starts = self._starts_from_text() or self._starts_from_ast()
         return self._statement_starts or None
+
+    def statement_lines(self) -> list[int] | None:
+        """The 1-based first line of each top-level statement (its first decorator's)."""
+        starts = self.statement_starts()
+        if starts is None:
+            return None
+        line_starts = self.lines.starts()
+        return [bisect.bisect_right(line_starts, start) for start in starts]
 
     def _starts_from_text(self) -> list[int] | None:
         # Every top-level statement, each of its decorators and each of its `elif`, `else`,

@@ -76,21 +76,33 @@ def expand(selector: str) -> set[str]:
     return matched
 
 
+# One layer of rule selection: (select, extend-select, ignore); select None keeps the choice
+# so far (at first: the rules on by default).
+Selection = tuple[Iterable[str] | None, Iterable[str], Iterable[str]]
+
+
+def selected_codes(layers: Iterable[Selection]) -> list[str]:
+    """The codes chosen by the defaults, then by each layer in turn (config file, then
+    command line): `select` replaces the choice, `extend-select` adds, `ignore` removes."""
+    rules = all_rules()
+    chosen = {code for code, rule in rules.items() if rule.default_enabled}
+    for select, extend, ignore in layers:
+        if select is not None:
+            chosen = set().union(*(expand(s) for s in select))
+        for s in extend:
+            chosen |= expand(s)
+        for s in ignore:
+            chosen -= expand(s)
+    return sorted(code for code in chosen if code in rules)
+
+
 def select_rules(
     select: Iterable[str] | None,
     ignore: Iterable[str] = (),
     extend_select: Iterable[str] = (),
 ) -> list[type[Rule]]:
     rules = all_rules()
-    if select is None:
-        chosen = {code for code, rule in rules.items() if rule.default_enabled}
-    else:
-        chosen = set().union(*(expand(s) for s in select)) if select else set()
-    for s in extend_select:
-        chosen |= expand(s)
-    for s in ignore:
-        chosen -= expand(s)
-    return [rules[code] for code in sorted(chosen) if code in rules]
+    return [rules[code] for code in selected_codes([(select, extend_select, ignore)])]
 
 
 def find_rule(token: str) -> type[Rule] | None:

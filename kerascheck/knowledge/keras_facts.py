@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.model.description import Layer, Model
-from kerascheck.model.values import UNKNOWN, CallValue, Ref, is_unknown
+from kerascheck.model.values import UNKNOWN, CallValue, Ref, argument, is_unknown
 
 ACTIVATION_LAYERS: dict[str, str] = {
     "keras.layers.ReLU": "relu",
@@ -152,13 +152,9 @@ def normalize_initializer(value: Any) -> Any:
 
 
 def _variance_scaling(call: CallValue) -> Any:
-    def get(name: str, pos: int, default: Any) -> Any:
-        if name in call.kwargs:
-            return call.kwargs[name]
-        return call.args[pos] if pos < len(call.args) else default
-
-    scale, mode = get("scale", 0, 1.0), get("mode", 1, "fan_in")
-    dist = get("distribution", 2, "truncated_normal")
+    scale = argument(call.args, call.kwargs, "scale", 0, 1.0)
+    mode = argument(call.args, call.kwargs, "mode", 1, "fan_in")
+    dist = argument(call.args, call.kwargs, "distribution", 2, "truncated_normal")
     if any(is_unknown(v) for v in (scale, mode, dist)) or mode != "fan_in":
         return UNKNOWN
     family = {1.0: "lecun", 2.0: "he"}.get(float(scale)) if _is_number(scale) else None
@@ -342,13 +338,13 @@ MONITOR_CALLBACKS: dict[str, tuple[int, int]] = {
 
 def callback_argument(call: CallValue, name: str, position: int, default: Any) -> Any:
     """A callback's argument by keyword or position, its default, or UNKNOWN."""
-    if name in call.kwargs:
-        return call.kwargs[name]
-    if call.node is not None and any(arg.star == "*" for arg in call.node.args):
+    if (
+        name not in call.kwargs
+        and call.node is not None
+        and any(arg.star == "*" for arg in call.node.args)
+    ):
         return UNKNOWN
-    if position < len(call.args):
-        return call.args[position]
-    return UNKNOWN if call.star_kwargs else default
+    return argument(call.args, call.kwargs, name, position, default, star_kwargs=call.star_kwargs)
 
 
 def monitored(call: CallValue) -> Any:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from kerascheck.model.values import UNKNOWN, CallValue, Ref
+from kerascheck.model.values import CallValue, Ref, argument
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -37,12 +37,17 @@ class Layer:
     raw: str
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
-    node: cst.CSTNode | SourceLocation
+    # Where to report it: the call that made it, the `call` method of a subclassed model (for
+    # its input), or a live layer's source location.
+    node: cst.Call | cst.FunctionDef | SourceLocation
     # How many times the statement that made it runs: 1, a known count, or None (unknown).
     repeat: int | None = 1
     var: str | None = None
     # The partial() factory the layer came from, when it did: fixes go there.
     factory: cst.Call | None = None
+    # The call that made the layer (the same object as `node`), where fixes edit it; None for
+    # a layer read at run time or a model's input.
+    call: cst.Call | None = None
     kwarg_nodes: dict[str, cst.Arg] = field(default_factory=dict)
     star_kwargs: bool = False
     star_args: bool = False
@@ -51,6 +56,10 @@ class Layer:
     # layers whose arms are not nested in one another never both run, so a link between them
     # (e.g. consecutive `.add()` calls in `if` and `else`) is not certain.
     branch: tuple[int, ...] = ()
+    # Shapes with the batch dimension first, None where a dimension is unknown; the whole
+    # shape None when unknown. A merging layer's input_shape is a list, one shape an input.
+    input_shape: Any = None
+    output_shape: tuple[int | None, ...] | None = None
 
     @property
     def short(self) -> str:
@@ -58,13 +67,15 @@ class Layer:
 
     def arg(self, name: str, position: int | None = None, default: Any = None) -> Any:
         """The argument by keyword or position; `default` when absent, UNKNOWN when unknowable."""
-        if name in self.kwargs:
-            return self.kwargs[name]
-        if position is not None and position < len(self.args):
-            return self.args[position]
-        if self.star_kwargs or (position is not None and self.star_args):
-            return UNKNOWN
-        return default
+        return argument(
+            self.args,
+            self.kwargs,
+            name,
+            position,
+            default,
+            star_args=self.star_args,
+            star_kwargs=self.star_kwargs,
+        )
 
 
 @dataclass(eq=False)
@@ -79,6 +90,24 @@ class Compile:
     star_kwargs: bool = False
 
 
+@dataclass(frozen=True)
+class DataFacts:
+    """What the file shows of an array: shape (samples first), dtype, scale, label encoding.
+
+    Every field is None where the file does not show it; nothing is guessed.
+    """
+
+    shape: tuple[int | None, ...] | None = None
+    dtype: str | None = None
+    # "0-255" for raw 8-bit pixels, "scaled" once divided, standardised or rescaled.
+    scale: str | None = None
+    # "integer" class indices, "onehot" rows, "binary" 0/1, "continuous" values.
+    labels: str | None = None
+    classes: int | None = None
+    # Where the array came from, for messages: `keras.datasets.mnist.load_data()`.
+    source: str = ""
+
+
 @dataclass(eq=False)
 class Fit:
     method: str
@@ -88,6 +117,9 @@ class Fit:
     has_validation: bool | None
     seq: int = 0
     star_kwargs: bool = False
+    # The inputs and targets fed, as far as the file shows them (read.data_flow fills them).
+    x: DataFacts | None = None
+    y: DataFacts | None = None
 
 
 ModelKind = Literal["sequential", "functional", "subclassed"]
@@ -109,6 +141,9 @@ class Model:
     # False when some layers could not be read (unknown elements, loops, helper calls).
     complete: bool = True
     seq: int = 0
+    # Sequential models: positions in `layers` where an element the reader could not follow
+    # (a nested model, an unknown value) was skipped, so shapes there are not known.
+    gaps: list[int] = field(default_factory=list)
 
     def successors(self, index: int) -> list[int]:
         return [b for a, b in self.edges if a == index]
@@ -179,6 +214,21 @@ class AttributeRef:
     imported: bool = False
 
 
+@dataclass(frozen=True)
+class TopImport:
+    """An import statement at the top level of the file (not inside `if`/`try`), as data."""
+
+    # Index of the top-level statement.
+    statement: int
+    # The modules named: `import a.b, c` names a.b and c; `from a.b import x` names a.b
+    # (a relative import's module without its dots; `from . import x` names none).
+    modules: tuple[str, ...]
+    # Local name -> the full dotted name it is bound to, as names.ImportTable reads it.
+    bindings: tuple[tuple[str, str], ...]
+    # Keras modules imported with `*`.
+    star_modules: tuple[str, ...] = ()
+
+
 @dataclass(eq=False)
 class FileModel:
     """All one pass learned about a file: models, seeds, calls and names."""
@@ -201,6 +251,10 @@ class FileModel:
     trains: bool = False
     # id(node) -> index of the top-level statement holding it, for cheap positions.
     anchors: dict[int, int] = field(default_factory=dict)
+    # The top-level import statements, in order.
+    top_imports: list[TopImport] = field(default_factory=list)
+    # Names of the methods the file's own classes define (classes at any depth).
+    class_methods: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)

@@ -28,7 +28,7 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace one node by another (libcst identity), the way fixes are expressed."""
+    """Replace one node by another (libcst identity), the way rules express fixes."""
 
     node: cst.CSTNode
     # A FlattenSentinel replaces one statement by several (inserting a line after an import).
@@ -37,11 +37,37 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """A rule's fix, on the nodes of the tree it was given; the engine turns it into a TextFix."""
+
     applicability: Applicability
     description: str
     edits: tuple[Edit, ...] = ()
     # Import statements the fix needs, as source lines (`import numpy as np`).
     imports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace `text[start:end]` of the checked source by `content` (an insertion when
+    start == end). Offsets count characters of the decoded text (of the joined cells for a
+    notebook)."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True)
+class TextFix:
+    """A fix as plain data, made from a rule's Fix where the positions are known: it travels
+    through worker processes and the cache, and reports read it as it is."""
+
+    applicability: Applicability
+    description: str
+    edits: tuple[TextEdit, ...] = ()
+    # Why the fix cannot be applied (an import bound otherwise, code that would not parse);
+    # the fixer reports it instead of applying it.
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +98,7 @@ class Diagnostic:
     name: str
     severity: Severity
     message: str
-    fix: Fix | None = None
+    fix: TextFix | None = None
     cell: int | None = None
     # Extra data a runtime check attaches (statistics per layer).
     data: dict[str, Any] | None = None
@@ -131,6 +157,9 @@ class FileResult:
     errors: list[FileError] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)
     parsed: bool = True
+    # False when the file never mentions Keras or TensorFlow (or holds no Python): skipped
+    # unparsed for speed, so it is neither clean nor broken.
+    checked: bool = True
 
 
 @dataclass

@@ -17,3 +17,5 @@ class Settings:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore_noqa: bool = False
     verbose: bool = False
+    # `--fixable` / `--unfixable`: the codes whose fixes `--fix` may apply; None for all.
+    fixable: frozenset[str] | None = None

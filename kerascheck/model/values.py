@@ -61,6 +61,27 @@ def is_unknown(value: object) -> bool:
     return isinstance(value, _Unknown)
 
 
+def argument(
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    name: str,
+    position: int | None = None,
+    default: Any = None,
+    *,
+    star_args: bool = False,
+    star_kwargs: bool = False,
+) -> Any:
+    """The one lookup of an evaluated argument: by keyword, else by position; `default` when
+    absent, UNKNOWN when a `*args`/`**kwargs` may hold it."""
+    if name in kwargs:
+        return kwargs[name]
+    if position is not None and position < len(args):
+        return args[position]
+    if star_kwargs or (position is not None and star_args):
+        return UNKNOWN
+    return default
+
+
 @dataclass(eq=False)
 class Repeated:
     """`[Dense(10) for _ in range(n)]`: one value repeated a known or unknown number of times."""

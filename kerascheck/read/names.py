@@ -62,6 +62,32 @@ def _module_name(node: cst.BaseExpression | None) -> str:
     return name or ""
 
 
+def import_bindings(node: cst.Import | cst.ImportFrom) -> dict[str, str]:
+    """The one reading of an import statement: each local name it binds, to the full dotted
+    name bound (`import a.b` binds `a` to `a`; a relative import's names keep their dots).
+    A `*` import binds no name it shows."""
+    out: dict[str, str] = {}
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            full = _module_name(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                out[alias.asname.name.value] = full
+            else:
+                top = full.split(".", 1)[0]
+                out[top] = top
+        return out
+    if isinstance(node.names, cst.ImportStar):
+        return out
+    module = "." * len(node.relative) + _module_name(node.module)
+    for alias in node.names:
+        name = _module_name(alias.name)
+        local = name
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            local = alias.asname.name.value
+        out[local] = f"{module}.{name}" if module and not module.endswith(".") else module + name
+    return out
+
+
 class ImportTable:
     """Local names bound by imports and one-hop aliases, mapped to full dotted names."""
 
@@ -71,28 +97,17 @@ class ImportTable:
         self.star_modules: list[str] = []
 
     def add_import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            full = _module_name(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.bindings[alias.asname.name.value] = full
-            else:
-                top = full.split(".", 1)[0]
-                self.bindings[top] = top
+        self.bindings.update(import_bindings(node))
 
     def add_import_from(self, node: cst.ImportFrom) -> None:
         if node.relative:
-            return
-        module = _module_name(node.module)
+            return  # the file's own package: nothing of Keras
         if isinstance(node.names, cst.ImportStar):
+            module = _module_name(node.module)
             if is_keras(canonical(module)):
                 self.star_modules.append(module)
             return
-        for alias in node.names:
-            name = _module_name(alias.name)
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.bindings[local] = f"{module}.{name}" if module else name
+        self.bindings.update(import_bindings(node))
 
     def bind(self, local: str, full: str) -> None:
         self.bindings[local] = full

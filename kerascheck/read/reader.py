@@ -23,7 +23,10 @@ from kerascheck.model.description import (
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
+from kerascheck.read.data_flow import trace_data
+from kerascheck.read.module_facts import class_methods, top_imports
 from kerascheck.read.names import ImportTable, canonical, dotted_name, is_keras
+from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.
 _MAX_INLINE_DEPTH = 4
@@ -87,6 +90,11 @@ _MISSING = object()
 def read_module(module: cst.Module, path: str) -> FileModel:
     reader = _Reader(module, path)
     reader.run()
+    # Separate passes over what the walk found: shapes through the models, facts of the data.
+    infer_shapes(reader.file)
+    trace_data(reader.file)
+    reader.file.top_imports = top_imports(module)
+    reader.file.class_methods = class_methods(module)
     return reader.file
 
 
@@ -745,6 +753,7 @@ class _Reader:
             args=args,
             kwargs=kwargs,
             node=node,
+            call=node,
             repeat=self.repeat,
             factory=factory,
             kwarg_nodes=arg_nodes,
@@ -780,6 +789,7 @@ class _Reader:
                 self.add_to_sequential(model, item)
         elif items is not None:
             model.complete = False
+            model.gaps.append(0)
         self.file.models.append(model)
         return model
 
@@ -791,6 +801,7 @@ class _Reader:
             item = item.producers[0]  # keras.Input(...) as the first element
         if not isinstance(item, Layer):
             model.complete = False
+            model.gaps.append(len(model.layers))
             return
         if repeat != 1:
             item.repeat = None if repeat is None or item.repeat is None else item.repeat * repeat

@@ -26,7 +26,24 @@ def error_line(e: FileError) -> str:
     return f"{location(e.path, e.line, e.column, e.cell)}: error: {e.message}"
 
 
+def in_order(result: RunResult) -> list[Diagnostic | FileError]:
+    """Findings and file errors together, in position order (an error without a line first)."""
+
+    def key(item: Diagnostic | FileError) -> tuple[str, int, int, int, int]:
+        return (
+            item.path,
+            item.cell or 0,
+            item.line or 0,
+            item.column or 0,
+            0 if isinstance(item, FileError) else 1,
+        )
+
+    return sorted([*result.diagnostics, *result.errors], key=key)
+
+
 def render(result: RunResult) -> str:
-    lines = [diagnostic_line(d) for d in result.diagnostics]
-    lines += [error_line(e) for e in result.errors]
+    lines = [
+        error_line(item) if isinstance(item, FileError) else diagnostic_line(item)
+        for item in in_order(result)
+    ]
     return "\n".join(lines) + ("\n" if lines else "")

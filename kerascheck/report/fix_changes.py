@@ -1,67 +1,39 @@
-"""A finding's fix as text replacements (SARIF `artifactChanges`), by applying it alone."""
+"""A finding's fix as SARIF replacements (line/column regions), read from the result."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from kerascheck.engine.text_edits import splice
 from kerascheck.model.results import Diagnostic
+from kerascheck.report.source_lines import file_lines
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def artifact_changes(diagnostics: Sequence[Diagnostic]) -> dict[int, list[dict[str, Any]]]:
-    """For each fixable finding of a .py file (by id): its SARIF artifactChanges.
+def fix_replacements(diagnostics: Sequence[Diagnostic]) -> dict[int, list[dict[str, Any]]]:
+    """For each fixable finding of a .py file (by id): the SARIF replacements of its fix.
 
-    The file is analysed again and each fix applied on its own by the fixer, so the change is
-    exactly what `--fix` would write; a fix that cannot be rendered is left without changes.
+    The fix's text edits are made on the file's text alone, so the change is exactly what
+    `--fix` would write for that finding; a fix that cannot be applied has none.
     """
-    by_path: dict[str, list[Diagnostic]] = defaultdict(list)
+    out: dict[int, list[dict[str, Any]]] = {}
     for d in diagnostics:
-        # Not `d.fix.edits`: results from workers and from the cache carry no syntax nodes.
-        if d.fix is not None and d.cell is None:
-            by_path[d.path].append(d)
-    out: dict[int, list[dict[str, Any]]] = {}
-    for path, wanted in by_path.items():
-        try:
-            out.update(_file_changes(path, wanted))
-        except Exception:  # a report must not fail over an optional detail of a fix
+        fix = d.fix
+        if fix is None or d.cell is not None or not fix.edits or fix.problem is not None:
             continue
-    return out
-
-
-def _file_changes(path: str, wanted: list[Diagnostic]) -> dict[int, list[dict[str, Any]]]:
-    from kerascheck.engine.check import analyse_text, decode
-    from kerascheck.engine.fixer import apply, plan
-    from kerascheck.engine.registry import all_rules
-    from kerascheck.model.settings import Settings
-    from kerascheck.report.sarif import artifact_location
-
-    with open(path, "rb") as handle:
-        text = decode(handle.read())
-    rules = all_rules()
-    settings = Settings(rules=[rules[c] for c in sorted({d.code for d in wanted}) if c in rules])
-    module, result = analyse_text(text, path, settings)
-    if module is None:
-        return {}
-    fresh = {(d.code, d.line, d.column, d.end_line, d.end_column): d for d in result.diagnostics}
-    out: dict[int, list[dict[str, Any]]] = {}
-    for d in wanted:
-        again = fresh.get((d.code, d.line, d.column, d.end_line, d.end_column))
-        if again is None:
+        lines = file_lines(d.path).get(None)
+        if not lines:
             continue
-        groups, _ = plan(module, [again], unsafe=True)
-        if not groups:
-            continue
-        fixed, kept, _ = apply(module, groups)
-        replacements = replacements_between(text, fixed) if kept else []
+        text = "".join(lines)
+        if any(edit.end > len(text) for edit in fix.edits):
+            continue  # the file changed since it was checked
+        replacements = replacements_between(text, splice(text, fix.edits))
         if replacements:
-            out[id(d)] = [
-                {"artifactLocation": artifact_location(path), "replacements": replacements}
-            ]
+            out[id(d)] = replacements
     return out
 
 

@@ -13,7 +13,8 @@ from kerascheck import __version__
 from kerascheck.engine.registry import RUNTIME_CODES, all_rules
 from kerascheck.model.results import Diagnostic, FileError, RunResult, Severity
 from kerascheck.model.rule import Rule
-from kerascheck.report.fix_changes import artifact_changes
+from kerascheck.report.fix_changes import fix_replacements
+from kerascheck.report.rule_docs import page_url
 from kerascheck.report.source_lines import line_text, notebook_file_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,19 +28,21 @@ FINGERPRINT_KEY = "kerascheck/v1"
 def rule_descriptor(code: str) -> dict[str, Any]:
     """A `reportingDescriptor`: from the rule's own docs, or the runtime check's name."""
     rule = all_rules().get(code)
+    url = page_url(code)
     if rule is None:
         name = RUNTIME_CODES.get(code, code.lower())
         text = f"Runtime check (kerascheck run): {name.replace('-', ' ')}."
         return {
             "id": code,
             "name": name,
+            **({"helpUri": url} if url else {}),
             "shortDescription": {"text": text},
             "fullDescription": {"text": text},
             "help": {"text": f"kerascheck run reports {code} ({name}) after a short training."},
             "defaultConfiguration": {"level": "warning"},
             "properties": {"tags": ["keras", "runtime"]},
         }
-    return _static_descriptor(rule)
+    return {**_static_descriptor(rule), "helpUri": url}
 
 
 def _static_descriptor(rule: type[Rule]) -> dict[str, Any]:
@@ -95,7 +98,7 @@ def _region(d: Diagnostic) -> dict[str, int]:
 
 
 def result_entry(
-    d: Diagnostic, rule_index: int, occurrence: int, changes: list[dict[str, Any]] | None
+    d: Diagnostic, rule_index: int, occurrence: int, replacements: list[dict[str, Any]] | None
 ) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": artifact_location(d.path)}
     message = d.message
@@ -124,7 +127,10 @@ def result_entry(
             "applicability": d.fix.applicability.value,
             "description": d.fix.description,
         }
-        if changes:
+        if replacements:
+            changes = [
+                {"artifactLocation": artifact_location(d.path), "replacements": replacements}
+            ]
             entry["fixes"] = [
                 {"description": {"text": d.fix.description}, "artifactChanges": changes}
             ]
@@ -159,14 +165,14 @@ def as_dict(result: RunResult) -> dict[str, Any]:
     codes = list(all_rules())
     codes += sorted({d.code for d in diagnostics} - set(codes))
     index = {code: i for i, code in enumerate(codes)}
-    changes = artifact_changes(diagnostics)
+    replacements = fix_replacements(diagnostics)
     seen: dict[tuple[str, str, str], int] = {}
     results = []
     for d in diagnostics:
         key = (d.code, d.path, " ".join(line_text(d.path, d.cell, d.line).split()))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        results.append(result_entry(d, index[d.code], occurrence, changes.get(id(d))))
+        results.append(result_entry(d, index[d.code], occurrence, replacements.get(id(d))))
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",

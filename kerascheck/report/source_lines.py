@@ -8,7 +8,29 @@ import json
 import os
 from collections.abc import Callable
 
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
 from kerascheck.read.notebook import NotebookError, cell_source, split_lines
+
+# Text that was checked without being a file on disk (standard input), by its display name.
+_CHECKED: dict[str, bytes] = {}
+
+
+def use_checked_bytes(path: str, data: bytes) -> None:
+    """Show `data` for `path` from now on: stdin's code frames come from the text checked,
+    not from a file of the same name on disk."""
+    _CHECKED[path] = data
+    _file_lines.cache_clear()
+    _notebook_source_lines_stamped.cache_clear()
+
+
+def source_bytes(path: str) -> bytes | None:
+    """The bytes that were checked as `path`, or None when they cannot be read."""
+    if path in _CHECKED:
+        return _CHECKED[path]
+    try:
+        return read_source(path)
+    except (OSError, SourceUnreadable):
+        return None
 
 
 def _stamp(path: str) -> tuple[int, int]:
@@ -22,15 +44,15 @@ def _stamp(path: str) -> tuple[int, int]:
 
 def file_lines(path: str) -> dict[int | None, list[str]]:
     """A file's lines by cell (None for a .py file); empty when it cannot be read."""
+    if path in _CHECKED:
+        return _file_lines(path, (0, 0))
     return _file_lines(path, _stamp(path))
 
 
 @functools.lru_cache(maxsize=256)
 def _file_lines(path: str, stamp: tuple[int, int]) -> dict[int | None, list[str]]:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    data = source_bytes(path)
+    if data is None:
         return {}
     if path.endswith(".ipynb"):
         try:
@@ -73,11 +95,12 @@ def _notebook_source_lines_stamped(path: str, stamp: tuple[int, int]) -> dict[in
     CI annotations need a line of the file itself; a cell's source lines are JSON strings in
     it, so this walks the raw JSON for the position of every `source` string.
     """
+    data = source_bytes(path)
+    if data is None:
+        return {}
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            raw = handle.read()
-        return _walk_notebook(raw)
-    except (OSError, ValueError, IndexError, TypeError):
+        return _walk_notebook(data.decode("utf-8-sig"))
+    except (ValueError, IndexError, TypeError):
         return {}
 
 

@@ -6,9 +6,9 @@ import os
 import sys
 from typing import IO
 
-from kerascheck.engine.registry import find_rule
 from kerascheck.model.results import Applicability, Diagnostic, FileError, RunResult, Severity
-from kerascheck.report.concise import location
+from kerascheck.report.concise import in_order, location
+from kerascheck.report.rule_docs import page_url
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
@@ -36,31 +36,42 @@ def _frame(d: Diagnostic) -> list[tuple[str, str]]:
     return out
 
 
-def _help(d: Diagnostic) -> str | None:
-    rule = find_rule(d.code)
-    if rule is None:
-        return None
-    fix = ""
+def _help(d: Diagnostic) -> list[tuple[str, str]]:
+    """`= fix:` and `= docs:` lines: what the fix does, and the rule's page."""
+    out = []
     if d.fix is not None:
-        fix = f" (fix: {d.fix.description}; {d.fix.applicability.value})"
-    return f"kerascheck rule {d.code} for details{fix}"
+        out.append(("fix", f"{d.fix.description} ({d.fix.applicability.value})"))
+    url = page_url(d.code)
+    if url is not None:
+        out.append(("docs", url))
+    return out
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def summary(result: RunResult, fixed: int = 0) -> str:
+    """`Found 3 problems and 1 error in 2 files (9 files clean, 1 could not be parsed).`"""
     found = len(result.diagnostics)
-    files_with = len({d.path for d in result.diagnostics})
+    errors = len(result.errors)
+    with_either = len({d.path for d in result.diagnostics} | {e.path for e in result.errors})
     broken = sum(1 for f in result.files if not f.parsed)
-    clean = sum(1 for f in result.files if f.parsed and not f.diagnostics and not f.errors)
-    parts = [f"{clean} file{'s' if clean != 1 else ''} clean"]
+    skipped = sum(1 for f in result.files if not f.checked and not f.errors)
+    clean = sum(
+        1 for f in result.files if f.checked and f.parsed and not f.diagnostics and not f.errors
+    )
+    parts = [f"{_plural(clean, 'file')} clean"]
     if broken:
         parts.append(f"{broken} could not be parsed")
-    if found == 0:
-        head = f"No problems found in {result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    if skipped:
+        parts.append(f"{skipped} skipped: no Keras")
+    if found == 0 and errors == 0:
+        head = f"No problems found in {_plural(result.files_checked, 'file')}"
     else:
-        head = (
-            f"Found {found} problem{'s' if found != 1 else ''} in "
-            f"{files_with} file{'s' if files_with != 1 else ''}"
-        )
+        what = [_plural(found, "problem")] if found else []
+        what += [_plural(errors, "error")] if errors else []
+        head = f"Found {' and '.join(what)} in {_plural(with_either, 'file')}"
     return f"{head} ({', '.join(parts)}).{fix_hint(result)}"
 
 
@@ -77,13 +88,16 @@ def fix_hint(result: RunResult) -> str:
     return ""
 
 
-def render(result: RunResult, stream: IO[str] | None = None, color: bool | None = None) -> None:
+def render(
+    result: RunResult, stream: IO[str] | None = None, color: bool | None = None, quiet: bool = False
+) -> None:
+    """Findings and errors in position order, then the summary (left out when `quiet`)."""
     stream = stream or sys.stdout
     if color is None:
         color = stream.isatty() and "NO_COLOR" not in os.environ
     if not color and not result.diagnostics and not result.errors:
         # Nothing to lay out: the plain summary, without the start-up cost of loading rich.
-        stream.write(summary(result) + "\n")
+        stream.write("" if quiet else summary(result) + "\n")
         return
     from rich.console import Console
     from rich.text import Text
@@ -91,7 +105,17 @@ def render(result: RunResult, stream: IO[str] | None = None, color: bool | None 
     console = Console(
         file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True
     )
-    for d in result.diagnostics:
+    for item in in_order(result):
+        if isinstance(item, FileError):
+            line = Text()
+            line.append(location(item.path, item.line, item.column, item.cell), "bold")
+            line.append(": ")
+            line.append("error", "bold red")
+            line.append(f": {item.message}")
+            console.print(line)
+            console.print()
+            continue
+        d = item
         head = Text()
         head.append(location(d.path, d.line, d.column, d.cell), "bold")
         head.append(": ")
@@ -105,18 +129,11 @@ def render(result: RunResult, stream: IO[str] | None = None, color: bool | None 
             frame.append(piece, style)
         if frame:
             console.print(frame, end="")
-        hint = _help(d)
-        if hint:
-            console.print(Text("  = help: ", "cyan").append(hint, ""))
+        for label, hint in _help(d):
+            console.print(Text(f"  = {label}: ", "cyan").append(hint, ""))
         console.print()
-    for e in result.errors:
-        line = Text()
-        line.append(location(e.path, e.line, e.column, e.cell), "bold")
-        line.append(": ")
-        line.append("error", "bold red")
-        line.append(f": {e.message}")
-        console.print(line)
-    console.print(Text(summary(result), "bold"))
+    if not quiet:
+        console.print(Text(summary(result), "bold"))
 
 
 def error_text(e: FileError) -> str:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
 from typing import TYPE_CHECKING, Any
 
+import kerascheck
 from kerascheck import __version__
-from kerascheck.model.results import Applicability, Diagnostic, FileError, FileResult, Fix, Severity
+from kerascheck.model.results import (
+    Applicability,
+    Diagnostic,
+    FileError,
+    FileResult,
+    Severity,
+    TextEdit,
+    TextFix,
+)
 
 if TYPE_CHECKING:
     from kerascheck.model.settings import Settings
@@ -17,25 +27,24 @@ if TYPE_CHECKING:
 CACHE_DIR = ".kerascheck_cache"
 # A cached result is only as good as the code that made it: the key includes the stamp of
 # every module of kerascheck and of its rules, so an edited rule in a dev install is re-run.
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _code_stamp() -> str:
-    import importlib
-
-    import kerascheck
-
     rules = importlib.import_module("kerascheck.rules")
     parts: list[str] = []
-    for folder in [*kerascheck.__path__, *rules.__path__]:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                parts.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
+    for root in [*kerascheck.__path__, *rules.__path__]:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                # Code and the data tables it reads (the Keras API name list, for one).
+                if name.endswith((".py", ".txt", ".json")):
+                    path = os.path.join(folder, name)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:
+                        continue
+                    parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts)
 
 
@@ -43,7 +52,7 @@ def settings_fingerprint(settings: Settings) -> str:
     """Everything in the settings that changes results (not verbosity)."""
     values: dict[str, Any] = {}
     for item in dataclasses.fields(settings):
-        if item.name == "verbose":
+        if item.name in ("verbose", "fixable"):
             continue
         value = getattr(settings, item.name)
         if item.name == "rules":
@@ -63,6 +72,7 @@ class Cache:
         self._fingerprints: dict[int, str] = {}
 
     def key(self, data: bytes, path: str, settings: Settings) -> str:
+        # Imported here to keep start-up fast: a run of one file never hashes.
         from hashlib import blake2b
 
         if self._salt is None:
@@ -118,7 +128,10 @@ class Cache:
 
 
 def _encode_diagnostic(d: Diagnostic) -> dict[str, Any]:
-    fix = None if d.fix is None else [d.fix.applicability.value, d.fix.description]
+    fix = None
+    if d.fix is not None:
+        edits = [[e.start, e.end, e.content] for e in d.fix.edits]
+        fix = [d.fix.applicability.value, d.fix.description, edits, d.fix.problem]
     return {
         "line": d.line,
         "column": d.column,
@@ -145,9 +158,18 @@ def _decode_diagnostic(raw: dict[str, Any], path: str) -> Diagnostic:
         name=str(raw["name"]),
         severity=Severity(raw["severity"]),
         message=str(raw["message"]),
-        # Edits are syntax nodes and are not stored: fixing always re-checks the file.
-        fix=None if fix is None else Fix(Applicability(fix[0]), str(fix[1])),
+        fix=None if fix is None else _decode_fix(fix),
         cell=None if raw["cell"] is None else int(raw["cell"]),
+    )
+
+
+def _decode_fix(raw: list[Any]) -> TextFix:
+    applicability, description, edits, problem = raw
+    return TextFix(
+        Applicability(applicability),
+        str(description),
+        tuple(TextEdit(int(a), int(b), str(c)) for a, b, c in edits),
+        None if problem is None else str(problem),
     )
 
 
@@ -155,6 +177,7 @@ def _encode(key: str, result: FileResult) -> dict[str, Any]:
     return {
         "key": key,
         "parsed": result.parsed,
+        "checked": result.checked,
         "diagnostics": [_encode_diagnostic(d) for d in result.diagnostics],
         "suppressed": [_encode_diagnostic(d) for d in result.suppressed],
         "errors": [
@@ -175,8 +198,8 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         )
         for e in stored["errors"]
     ]
-    parsed = stored["parsed"]
-    if not isinstance(parsed, bool):
+    parsed, checked = stored["parsed"], stored["checked"]
+    if not isinstance(parsed, bool) or not isinstance(checked, bool):
         raise TypeError("parsed")
     return FileResult(
         path=path,
@@ -184,21 +207,52 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         errors=errors,
         suppressed=[_decode_diagnostic(d, path) for d in stored["suppressed"]],
         parsed=parsed,
+        checked=checked,
     )
 
 
-def default_cache_dir(start: str) -> str:
-    """`.kerascheck_cache` in the folder of the nearest config file, else in `start`."""
-    from kerascheck.run.config import config_in
+# What marks the root of a project: the cache goes next to the nearest one.
+PROJECT_MARKERS = ("kerascheck.toml", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
-    current = os.path.abspath(start)
+
+def _within(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive on Windows
+        return False
+
+
+def cache_dir_for(paths: list[str], cwd: str | None = None) -> str:
+    """`.kerascheck_cache` at the root of the project that holds the checked paths.
+
+    The root is the nearest folder with a project marker at or above the folders of the
+    paths, searched no higher than the named folder itself, or than the working folder when
+    that holds them (the user works in that project). So the cache never lands in an
+    unrelated working folder, nor above what the user named.
+    """
+    cwd = os.path.abspath(cwd or os.getcwd())
+    folders = [
+        os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
+        for p in paths
+    ] or [cwd]
+    try:
+        base = os.path.commonpath(folders)
+    except ValueError:  # paths on several drives
+        base = folders[0]
+    stop = cwd if _within(base, cwd) else base
+    current = base
     while True:
-        if config_in(current) is not None:
+        if any(os.path.lexists(os.path.join(current, m)) for m in PROJECT_MARKERS):
             return os.path.join(current, CACHE_DIR)
         parent = os.path.dirname(current)
-        if parent == current:
-            return os.path.join(os.path.abspath(start), CACHE_DIR)
+        if current == stop or parent == current:
+            return os.path.join(stop, CACHE_DIR)
         current = parent
+
+
+def default_cache_dir(start: str) -> str:
+    """The cache of a run over `start` from `start` (what `kerascheck clean` removes)."""
+    return cache_dir_for([start], start)
 
 
 def clean(folder: str) -> bool:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from kerascheck.engine.registry import UnknownSelector, all_rules, expand, find_rule
+from kerascheck.engine.registry import UnknownSelector, all_rules, expand, find_rule, known_codes
+from kerascheck.engine.registry import selected_codes as registry_selected_codes
 from kerascheck.model.rule import Rule
 from kerascheck.model.settings import Settings
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
 from kerascheck.run.discovery import SKIP_DIRS
 from kerascheck.run.globs import PathGlob
 
@@ -22,6 +25,9 @@ _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 _CODE_KEYS = ("select", "extend-select", "ignore")
 _BOOL_KEYS = ("force-exclude", "respect-gitignore")
 KNOWN_KEYS = frozenset({*_LIST_KEYS, *_BOOL_KEYS, "per-file-ignores", "rules"})
+
+# Numbers in options are sizes and ratios: anything beyond this is a typo, not a setting.
+MAX_NUMBER = 1e9
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -47,8 +53,12 @@ class Config:
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
     keys: set[str] = field(default_factory=set)
+    # Keys set by `--config KEY=VALUE` and the like, over what the file says.
+    cli_keys: set[str] = field(default_factory=set)
 
     def origin(self, key: str) -> str:
+        if key in self.cli_keys:
+            return COMMAND_LINE
         return self.path if self.path is not None and key in self.keys else DEFAULT
 
 
@@ -62,6 +72,12 @@ class Overrides:
     ignore_noqa: bool = False
     verbose: bool = False
     force_exclude: bool = False
+    # Tables of settings from `--config KEY=VALUE`, `--exclude` and the like: applied over
+    # each configuration file as if written in it (so globs are relative to its folder).
+    tables: tuple[dict[str, Any], ...] = ()
+    # Which findings' fixes may be applied (None: all), and which never.
+    fixable: tuple[str, ...] | None = None
+    unfixable: tuple[str, ...] = ()
 
 
 def _toml_loads(text: str) -> dict[str, Any]:
@@ -73,6 +89,10 @@ def _toml_loads(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(str(exc)) from exc
+    except RecursionError:
+        raise ValueError("values nested too deeply") from None
+    except Exception as exc:  # whatever else the parser raises is still a bad file
+        raise ValueError(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _read_toml(path: str) -> dict[str, Any]:
@@ -88,10 +108,11 @@ def _read_toml(path: str) -> dict[str, Any]:
 @functools.lru_cache(maxsize=64)
 def _read_toml_stamped(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_source(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"could not read config file {path}: {exc}") from exc
+    except SourceUnreadable as exc:
+        raise ConfigError(f"could not read config file {path}: {exc.message}") from exc
     try:
         return _toml_loads(text)
     except ValueError as exc:
@@ -114,6 +135,53 @@ def load_config(path: str) -> Config:
     path = os.path.abspath(path)
     table, prefix = _table_of(path, _read_toml(path))
     config = Config(path=path, root=os.path.dirname(path))
+    _fill(config, table, prefix, path)
+    return config
+
+
+def parse_inline(text: str) -> dict[str, Any]:
+    """`--config "KEY = VALUE"`: one TOML assignment, validated like a file's (ConfigError)."""
+    where = f"--config {text!r}"
+    try:
+        table = _toml_loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{where} is neither a file nor a TOML `KEY = VALUE` ({exc})") from None
+    _fill(Config(path=None, root=os.getcwd()), table, "", where)
+    return table
+
+
+def validate_table(table: dict[str, Any], config: Config) -> None:
+    """Raise ConfigError for a table of settings given on the command line."""
+    _fill(config, table, "", "the command line")
+
+
+def with_overrides(config: Config, tables: tuple[dict[str, Any], ...]) -> Config:
+    """The file's values with the command line's tables over them, key by key."""
+    if not tables:
+        return config
+    merged = dataclasses.replace(
+        config,
+        keys=set(config.keys),
+        cli_keys=set(config.cli_keys),
+        rule_options={code: dict(o) for code, o in config.rule_options.items()},
+    )
+    for table in tables:
+        layer = Config(path=None, root=config.root)
+        _fill(layer, table, "", "--config")
+        for key in table:
+            merged.cli_keys.add(key)
+            if key == "rules":
+                for code, options in layer.rule_options.items():
+                    merged.rule_options.setdefault(code, {}).update(options)
+            elif key == "per-file-ignores":
+                merged.per_file_ignores = [*merged.per_file_ignores, *layer.per_file_ignores]
+            else:
+                attr = key.replace("-", "_")
+                setattr(merged, attr, getattr(layer, attr))
+    return merged
+
+
+def _fill(config: Config, table: dict[str, Any], prefix: str, path: str) -> None:
     for key, value in table.items():
         where = f"`{prefix}{key}` in {path}"
         if key not in KNOWN_KEYS:
@@ -134,7 +202,6 @@ def load_config(path: str) -> Config:
             config.per_file_ignores = _per_file_ignores(value, where)
         elif key == "rules":
             config.rule_options = _rule_options(value, prefix, path)
-    return config
 
 
 def _string_list(value: object, where: str) -> list[str]:
@@ -142,7 +209,10 @@ def _string_list(value: object, where: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    # An empty entry would silently select nothing (`select = [""]` turns every rule off).
+    if any(not v.strip() for v in value):
+        raise ConfigError(f"{where} holds an empty string")
+    return [v.strip() for v in value]
 
 
 def _check_codes(items: list[str], where: str) -> None:
@@ -201,6 +271,12 @@ def _check_option(rule: type[Rule], name: str, value: object, where: str) -> Any
         )
     if not ok:
         raise ConfigError(f"{where} must be a {type(default).__name__}, not {value!r}")
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and (not math.isfinite(value) or abs(value) > MAX_NUMBER)
+    ):
+        raise ConfigError(f"{where} must be a finite number below {MAX_NUMBER:g}, not {value!r}")
     if isinstance(default, float) and isinstance(value, int):
         return float(value)
     return value
@@ -220,10 +296,9 @@ def config_in(folder: str) -> str | None:
 def _mentions_us(pyproject: str) -> bool:
     # A substring test first: most pyproject files never mention us, and TOML parsing costs.
     try:
-        with open(pyproject, "rb") as handle:
-            if b"kerascheck" not in handle.read():
-                return False
-    except OSError:
+        if b"kerascheck" not in read_source(pyproject):
+            return False
+    except (OSError, SourceUnreadable):
         return False
     tool = _read_toml(pyproject).get("tool", {})
     return isinstance(tool, dict) and "kerascheck" in tool
@@ -293,20 +368,24 @@ class Resolved:
 
 def selected_codes(config: Config, cli: Overrides) -> list[str]:
     """Defaults, then the file's select/extend-select/ignore, then the command line's."""
-    rules = all_rules()
-    chosen = {code for code, rule in rules.items() if rule.default_enabled}
-    layers = (
-        (config.select, config.extend_select, config.ignore),
-        (cli.select, list(cli.extend_select), list(cli.ignore)),
+    return registry_selected_codes(
+        [
+            (config.select, config.extend_select, config.ignore),
+            (cli.select, cli.extend_select, cli.ignore),
+        ]
     )
-    for select, extend, ignore in layers:
-        if select is not None:
-            chosen = set().union(*(expand(s) for s in select))
-        for s in extend:
-            chosen |= expand(s)
-        for s in ignore:
-            chosen -= expand(s)
-    return sorted(code for code in chosen if code in rules)
+
+
+def fixable_codes(cli: Overrides) -> frozenset[str] | None:
+    """`--fixable` / `--unfixable`: the codes whose fixes may be applied (None: every one)."""
+    if cli.fixable is None and not cli.unfixable:
+        return None
+    chosen = set(known_codes()) if cli.fixable is None else set()
+    for token in cli.fixable or ():
+        chosen |= expand(token)
+    for token in cli.unfixable:
+        chosen -= expand(token)
+    return frozenset(chosen)
 
 
 class Resolver:
@@ -354,6 +433,7 @@ class Resolver:
         return self._by_config[config_path]
 
     def _resolve(self, config: Config) -> Resolved:
+        config = with_overrides(config, self.cli.tables)
         rules = all_rules()
         codes = selected_codes(config, self.cli)
         settings = Settings(
@@ -361,6 +441,7 @@ class Resolver:
             rule_options=config.rule_options,
             ignore_noqa=self.cli.ignore_noqa,
             verbose=self.cli.verbose,
+            fixable=fixable_codes(self.cli),
         )
         patterns = [*(config.exclude or DEFAULT_EXCLUDE), *config.extend_exclude]
         excluder = Excluder(config.root, tuple(PathGlob(p) for p in patterns))

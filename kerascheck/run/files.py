@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from kerascheck.run.config import Resolver
 from kerascheck.run.discovery import SUFFIXES, display_path
-from kerascheck.run.gitignore import GitIgnore
+
+if TYPE_CHECKING:
+    from kerascheck.run.gitignore import GitIgnore
 
 
 def _always_skipped(name: str, path: str) -> bool:
@@ -17,6 +20,9 @@ def _always_skipped(name: str, path: str) -> bool:
 
 def walk(root: str, resolver: Resolver) -> Iterator[str]:
     """Files under a folder in sorted order, minus excluded and git-ignored ones."""
+    # Imported here to keep start-up fast: pathspec is only needed to walk a folder.
+    from kerascheck.run.gitignore import GitIgnore
+
     gitignore = GitIgnore.for_walk_root(root) if resolver.for_path(root).respect_gitignore else None
     yield from _walk(root, resolver, gitignore)
 

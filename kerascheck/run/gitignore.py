@@ -1,4 +1,4 @@
-"""The subset of git's ignore rules a linter needs: .gitignore files and .git/info/exclude."""
+"""Git's ignore rules for a walk: .gitignore files and .git/info/exclude, matched by pathspec."""
 
 from __future__ import annotations
 
@@ -6,52 +6,38 @@ import os
 import re
 from dataclasses import dataclass
 
-from kerascheck.run.globs import glob_to_regex
+import pathspec
 
-# Written by hand rather than depending on `pathspec`: the rules git applies to a walk are a
-# few dozen lines, and the static linter keeps its runtime dependencies to libcst, click, rich.
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
+from kerascheck.run.globs import matches_itself
 
 
 @dataclass(frozen=True)
-class _Pattern:
-    base: str  # absolute folder the pattern is relative to
-    regex: re.Pattern[str]
-    negated: bool
-    dir_only: bool
+class IgnoreFile:
+    """The patterns of one ignore file and the folder they are relative to."""
+
+    base: str  # absolute folder
+    spec: pathspec.GitIgnoreSpec
 
 
-def parse_line(line: str, base: str) -> _Pattern | None:
-    """One line of an ignore file, or None for blanks and comments."""
-    line = line.rstrip("\n").rstrip("\r")
-    # Trailing spaces are dropped unless escaped with a backslash.
-    stripped = line.rstrip(" ")
-    if stripped.endswith("\\") and len(stripped) < len(line):
-        stripped += " "
-    line = stripped
-    if not line or line.startswith("#"):
-        return None
-    negated = line.startswith("!")
-    if negated or line.startswith("\\!") or line.startswith("\\#"):
-        line = line[1:]
-    dir_only = line.endswith("/") and not line.endswith("\\/")
-    line = line.rstrip("/")
-    if not line:
-        return None
-    # A slash at the start or in the middle anchors the pattern to the file's folder.
-    anchored = "/" in line
-    body = glob_to_regex(line.lstrip("/"))
-    if not anchored:
-        body = "(?:[^/]*/)*" + body
-    return _Pattern(base, re.compile(body + r"\Z", re.DOTALL), negated, dir_only)
+def parse_lines(lines: list[str], base: str) -> IgnoreFile | None:
+    """An ignore file's lines as git reads them (pathspec's gitignore rules); None when empty."""
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    return IgnoreFile(base, spec) if len(spec) else None
 
 
-def read_patterns(path: str, base: str) -> list[_Pattern]:
+def parse_line(line: str, base: str) -> IgnoreFile | None:
+    return parse_lines([line], base)
+
+
+def read_patterns(path: str, base: str) -> list[IgnoreFile]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.readlines()
-    except OSError:
+        # Regular files only, capped: a FIFO named .gitignore must not stop the walk.
+        lines = read_source(path).decode("utf-8", errors="replace").splitlines()
+    except (OSError, SourceUnreadable):
         return []
-    return [p for p in (parse_line(line, base) for line in lines) if p is not None]
+    found = parse_lines(lines, base)
+    return [] if found is None else [found]
 
 
 def find_repo_root(start: str) -> str | None:
@@ -69,7 +55,7 @@ def find_repo_root(start: str) -> str | None:
 class GitIgnore:
     """The patterns in force for one folder of a walk; `child` adds the next folder's file."""
 
-    def __init__(self, patterns: list[_Pattern]) -> None:
+    def __init__(self, patterns: list[IgnoreFile]) -> None:
         self.patterns = patterns
 
     @classmethod
@@ -95,15 +81,19 @@ class GitIgnore:
         return GitIgnore(self.patterns + read_patterns(path, os.path.abspath(folder)))
 
     def ignored(self, path: str, is_dir: bool) -> bool:
-        """Git's answer for one path: the last matching pattern decides."""
+        """Git's answer for one path: the last matching pattern decides (a deeper file's
+        patterns come later). Only the path itself is matched: the walk does not enter an
+        ignored folder, and a folder named explicitly is walked even when git ignores it."""
         path = os.path.abspath(path)
-        verdict = False
-        for pattern in self.patterns:
-            if pattern.dir_only and not is_dir:
+        verdict: bool | None = None
+        for ignore in self.patterns:
+            if not path.startswith(ignore.base + os.sep):
                 continue
-            if not path.startswith(pattern.base + os.sep):
-                continue
-            rel = path[len(pattern.base) + 1 :].replace(os.sep, "/")
-            if pattern.regex.match(rel):
-                verdict = not pattern.negated
-        return verdict
+            rel = path[len(ignore.base) + 1 :].replace(os.sep, "/") + ("/" if is_dir else "")
+            for pattern in ignore.spec.patterns:
+                regex = pattern.regex
+                if pattern.include is None or not isinstance(regex, re.Pattern):
+                    continue
+                if matches_itself(regex, rel):
+                    verdict = pattern.include
+        return bool(verdict)

@@ -1,89 +1,55 @@
-"""Glob patterns as git writes them (`*`, `?`, `[...]`, `**`) compiled to regular expressions."""
+"""Config globs (`exclude`, `per-file-ignores`) written as in .gitignore, matched by pathspec."""
 
 from __future__ import annotations
 
 import re
 
 
-def glob_to_regex(pattern: str) -> str:
-    """A regex matching a whole slash-separated path; `*` stays inside one component."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        char = pattern[i]
-        if char == "*":
-            if pattern.startswith("**", i):
-                before_ok = i == 0 or pattern[i - 1] == "/"
-                after = i + 2
-                if before_ok and after < n and pattern[after] == "/":
-                    # `**/` matches zero or more whole directories.
-                    out.append("(?:[^/]*/)*")
-                    i = after + 1
-                    continue
-                if before_ok and after == n:
-                    out.append(".*")
-                    i = after
-                    continue
-                # `**` glued to other characters behaves like `*` in git.
-                i = after
-                out.append("[^/]*")
-                continue
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = _class_end(pattern, i)
-            if end < 0:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1 : end]
-                if body[:1] in ("!", "^"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end
-        elif char == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
+def matches_itself(regex: re.Pattern[str], path: str) -> bool:
+    """Whether pathspec's expression matches the path itself (a folder's path ends with `/`).
 
-
-def _class_end(pattern: str, start: int) -> int:
-    """Index of the `]` closing the class opened at `start`, or -1 when it never closes."""
-    i = start + 1
-    if i < len(pattern) and pattern[i] in "!^":
-        i += 1
-    if i < len(pattern) and pattern[i] == "]":
-        i += 1
-    while i < len(pattern):
-        if pattern[i] == "]":
-            return i
-        i += 1
-    return -1
+    The expression also matches everything inside a matched folder (its `ps_d` group, the
+    folder's slash); such a match through a parent does not count: a walk never enters an
+    excluded folder anyway, and a folder named explicitly is checked.
+    """
+    found = regex.match(path)
+    if found is None:
+        return False
+    return found.groupdict().get("ps_d") is None or found.end() == len(path)
 
 
 class PathGlob:
-    """A config glob: without a slash it matches a name at any depth, with one it is anchored."""
+    """A config glob: without a slash it matches a name at any depth, with one it is anchored.
+
+    Unlike a .gitignore line it matches the path itself, not what lies in a matched folder:
+    callers ask about each folder above a file when that is what they mean.
+    """
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        body = pattern[2:] if pattern.startswith("./") else pattern
-        self.dir_only = body.endswith("/")
-        body = body.rstrip("/")
-        self.anchored = "/" in body
-        self._regex = re.compile(glob_to_regex(body.lstrip("/")) + r"\Z", re.DOTALL)
+        self._compiled = False
+        self._regex: re.Pattern[str] | None = None
+
+    def _expression(self) -> re.Pattern[str] | None:
+        if not self._compiled:
+            # Imported here to keep start-up fast: checking one named file matches no glob.
+            import pathspec
+
+            body = self.pattern[2:] if self.pattern.startswith("./") else self.pattern
+            if body.startswith(("!", "#")):
+                body = "\\" + body  # a name, not a negation or a comment
+            compiled = pathspec.GitIgnoreSpec.from_lines([body]).patterns
+            regex = compiled[0].regex if compiled else None
+            self._regex = regex if isinstance(regex, re.Pattern) else None
+            self._compiled = True
+        return self._regex
 
     def matches(self, rel_parts: tuple[str, ...], is_dir: bool) -> bool:
         """Whether the path (components relative to the config's folder) is matched."""
-        if self.dir_only and not is_dir:
+        regex = self._expression()
+        if not rel_parts or regex is None:
             return False
-        if not rel_parts:
-            return False
-        if self.anchored:
-            return self._regex.match("/".join(rel_parts)) is not None
-        return self._regex.match(rel_parts[-1]) is not None
+        return matches_itself(regex, "/".join(rel_parts) + ("/" if is_dir else ""))
 
     def matches_path_or_parent(self, rel_parts: tuple[str, ...], is_dir: bool) -> bool:
         """Whether the path or any folder above it (inside the config's folder) is matched."""

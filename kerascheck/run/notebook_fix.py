@@ -36,7 +36,7 @@ from kerascheck.read.notebook import (
     read_cells,
     split_lines,
 )
-from kerascheck.run.fix_files import FileFix, unified_diff
+from kerascheck.run.fix_outcome import FileFix, unified_diff
 
 
 class _Unmappable(Exception):
@@ -227,6 +227,7 @@ def fix_notebook(data: bytes, path: str, settings: Settings, unsafe: bool) -> Fi
         path,
         check_notebook(new, path, settings),
         fixed=outcome.fixed,
+        codes=outcome.codes,
         skipped=[_place(s, placed) for s in outcome.skipped],
         data=new,
         diff="".join(diffs),

@@ -1,17 +1,22 @@
-"""Check many files in worker processes; small runs stay in this process."""
+"""Check (or fix) many files in worker processes; small runs stay in this process."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from kerascheck.api import check_file
-from kerascheck.model.results import Diagnostic, FileResult, Fix
+from kerascheck.model.results import FileResult
 from kerascheck.model.settings import Settings
+from kerascheck.run.file_check import check_file
 
 # Below this many files, starting workers costs more than it saves.
 MIN_FILES_FOR_POOL = 8
+
+Job = TypeVar("Job")
+Out = TypeVar("Out")
 
 
 def default_jobs() -> int:
@@ -21,19 +26,9 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def portable(d: Diagnostic) -> Diagnostic:
-    """Without fix edits: they are syntax nodes of the worker's tree, meaningless here."""
-    if d.fix is None or not d.fix.edits:
-        return d
-    fix = Fix(d.fix.applicability, d.fix.description, (), d.fix.imports)
-    return dataclasses.replace(d, fix=fix)
-
-
 def exit_with_parent(parent: int) -> None:
     """In a worker: stop when the parent is gone (killed), instead of waiting forever for
     work that will never come. A write in progress is atomic, so stopping is safe."""
-    import threading
-    import time
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -43,41 +38,41 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _check_one(job: tuple[str, Settings]) -> FileResult:
-    result = check_file(*job)
-    result.diagnostics = [portable(d) for d in result.diagnostics]
-    result.suppressed = [portable(d) for d in result.suppressed]
-    return result
-
-
-def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
-    """Results in the order of `jobs`, from `workers` processes when it pays off."""
+def map_jobs(
+    work: Callable[[Job], Out],
+    jobs: Sequence[Job],
+    workers: int,
+    sizes: Sequence[int] | None = None,
+) -> list[Out]:
+    """`work` on every job, results in the order of `jobs`, from `workers` processes when it
+    pays off. `work` and its results travel between processes: plain data only. `sizes`
+    (bytes, say) balance the workers' shares; without them every job counts the same."""
     workers = min(workers, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
-        # Portable here too: an edit's node keeps its file's whole tree alive, so memory
-        # would grow with the number of files instead of with the largest one.
-        return [_check_one(job) for job in jobs]
+        return [work(job) for job in jobs]
+    # Imported here to keep start-up fast: a run of a few files never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    chunks = balanced_chunks([path for path, _ in jobs], workers)
-    results: list[FileResult | None] = [None] * len(jobs)
+    chunks = balanced_chunks(sizes if sizes is not None else [1] * len(jobs), workers)
+    results: list[Out | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            futures = [pool.submit(_check_chunk, [jobs[i] for i in chunk]) for chunk in chunks]
+            futures = [pool.submit(_run_chunk, work, [jobs[i] for i in c]) for c in chunks]
             for chunk, future in zip(chunks, futures, strict=True):
                 for i, result in zip(chunk, future.result(), strict=True):
                     results[i] = result
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the run here rather than fail it.
-        return [_check_one(job) for job in jobs]
-    return [result for result in results if result is not None]
+        # Fixing is idempotent, so files a dead worker already fixed are fixed again as no-ops.
+        return [work(job) for job in jobs]
+    return results  # type: ignore[return-value]  # every index was filled
 
 
-def _check_chunk(chunk: list[tuple[str, Settings]]) -> list[FileResult]:
-    return [_check_one(job) for job in chunk]
+def _run_chunk(work: Callable[[Job], Out], chunk: list[Job]) -> list[Out]:
+    return [work(job) for job in chunk]
 
 
 # Chunks per worker: enough that the last ones to finish are short, few enough that handing
@@ -85,18 +80,17 @@ def _check_chunk(chunk: list[tuple[str, Settings]]) -> list[FileResult]:
 CHUNKS_PER_WORKER = 12
 
 
-def balanced_chunks(paths: Sequence[str], workers: int) -> list[list[int]]:
-    """Indices of `paths` in chunks of about equal bytes, the largest files first.
+def balanced_chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
+    """Indices of jobs in chunks of about equal total size, the largest jobs first.
 
     Workers take chunks as they finish the last, so a long file starts early instead of
     ending the run late, and a folder of long files is not one worker's share.
     """
-    sizes = [_size(path) for path in paths]
     target = max(1, sum(sizes) // (workers * CHUNKS_PER_WORKER))
     chunks: list[list[int]] = []
     current: list[int] = []
     total = 0
-    for i in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
         current.append(i)
         total += sizes[i]
         if total >= target:
@@ -107,8 +101,17 @@ def balanced_chunks(paths: Sequence[str], workers: int) -> list[list[int]]:
     return chunks
 
 
-def _size(path: str) -> int:
+def file_size(path: str) -> int:
     try:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def _check_one(job: tuple[str, Settings]) -> FileResult:
+    return check_file(*job)
+
+
+def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
+    """Results in the order of `jobs`, from `workers` processes when it pays off."""
+    return map_jobs(_check_one, jobs, workers, [file_size(path) for path, _ in jobs])

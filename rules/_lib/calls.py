@@ -11,6 +11,8 @@ import libcst as cst
 from kerascheck.model.description import CallSite, FileModel, Model, Tensor
 from kerascheck.model.values import CallValue, Ref, is_unknown
 
+from .arguments import argument
+
 # Calls whose result is a Keras model.
 MODEL_FACTORIES = frozenset(
     {
@@ -34,10 +36,7 @@ class KerasCall:
 
     def keyword(self, name: str) -> cst.Arg | None:
         """The `name=` argument as written in this call."""
-        for arg in self.node.args:
-            if arg.keyword is not None and arg.keyword.value == name:
-                return arg
-        return None
+        return argument(self.node, name)
 
 
 def keras_calls(file: FileModel, wanted: Any) -> Iterator[KerasCall]:
@@ -76,38 +75,8 @@ def model_receiver(value: Any) -> str | None:
     return None
 
 
-def defined_methods(module: cst.Module) -> set[str]:
-    """Names of the methods that the file's own classes define (any nesting of classes)."""
-    out: set[str] = set()
-    stack: list[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        for child in node.children:
-            if isinstance(child, cst.ClassDef):
-                body = child.body
-                if isinstance(body, cst.IndentedBlock):
-                    out.update(s.name.value for s in body.body if isinstance(s, cst.FunctionDef))
-                stack.append(child)
-            elif isinstance(child, cst.BaseCompoundStatement | cst.IndentedBlock):
-                stack.append(child)
-    return out
-
-
 def method_sites(file: FileModel, names: frozenset[str] | set[str]) -> Iterator[CallSite]:
     """Method calls named in `names` on a value that is or may be a Keras model."""
     for site in file.calls:
         if site.method in names and model_receiver(site.receiver) is not None:
             yield site
-
-
-def positional_arg(call: cst.Call, index: int) -> cst.Arg | None:
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    return positional[index] if index < len(positional) else None
-
-
-def argument(call: cst.Call, name: str, index: int | None) -> cst.Arg | None:
-    """The argument by keyword, or by position when `index` is given."""
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg
-    return positional_arg(call, index) if index is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -61,6 +62,18 @@ class RivalArms:
             self.exact[branch[:depth]] for depth in range(len(branch))
         )
         return nested < self.total
+
+
+# Built once per file, kept while the file's description lives.
+_ARMS: weakref.WeakKeyDictionary[FileModel, RivalArms] = weakref.WeakKeyDictionary()
+
+
+def rival_arms(file: FileModel) -> RivalArms:
+    """The file's RivalArms, built on first use (several rules ask)."""
+    arms = _ARMS.get(file)
+    if arms is None:
+        arms = _ARMS[file] = RivalArms(file.layers)
+    return arms
 
 
 def runs_with(layer: Layer, other: Layer) -> bool:

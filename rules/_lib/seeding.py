@@ -75,29 +75,25 @@ class KerasName:
     imports: tuple[str, ...] = ()
 
 
-def bound_name(module: cst.Module, before: int, target: str) -> str | None:
+def bound_name(file: FileModel, before: int, target: str) -> str | None:
     """The local name that top-level imports above statement `before` bind to `target`."""
     table = ImportTable()
-    for stmt in module.body[:before]:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                table.add_import(small)
-            elif isinstance(small, cst.ImportFrom):
-                table.add_import_from(small)
+    for imp in file.top_imports:
+        if imp.statement < before:
+            table.bindings.update(imp.bindings)
+            table.star_modules.extend(imp.star_modules)
     for local in table.bindings:
         if table.resolve_dotted(local) == (target, local):
             return local
     return None
 
 
-def keras_name(module: cst.Module, before: int) -> KerasName:
+def keras_name(file: FileModel, before: int) -> KerasName:
     """`keras`, `tf.keras` or an alias bound by top-level imports above statement `before`."""
-    local = bound_name(module, before, "keras")
+    local = bound_name(file, before, "keras")
     if local is not None:
         return KerasName(local)
-    tf = bound_name(module, before, "tensorflow")
+    tf = bound_name(file, before, "tensorflow")
     if tf is not None:
         return KerasName(f"{tf}.keras")
     return KerasName("keras", ("import keras",))
@@ -135,7 +131,7 @@ def insert_seed_fix(file: FileModel) -> Fix:
     for index, stmt in enumerate(body[:limit]):
         if _is_import_line(stmt) or (index == 0 and _is_docstring(stmt)):
             position = index + 1
-    name = keras_name(file.module, position)
+    name = keras_name(file, position)
     statement = cst.parse_statement(f"{name.prefix}.{SEED_CALL}\n")
     body.insert(position, statement)
     return Fix(

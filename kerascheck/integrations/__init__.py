@@ -1,0 +1,1 @@
+"""Ways into kerascheck from other tools: IPython and Jupyter."""

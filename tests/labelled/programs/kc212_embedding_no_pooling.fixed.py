@@ -1,0 +1,11 @@
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Embedding, Dense, GlobalAveragePooling1D
+tokens = np.random.randint(0, 5000, size=(256, 80))
+sentiment = np.random.randint(0, 2, size=(256,))
+model = Sequential()
+model.add(Embedding(5000, 32, input_length=80))
+model.add(GlobalAveragePooling1D())
+model.add(Dense(1, activation="sigmoid"))
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(tokens, sentiment, epochs=3)

@@ -1,0 +1,7 @@
+import keras
+model = keras.Sequential()
+model.add(keras.Input((30,)))
+model.add(keras.layers.Dense(64, activation="relu"))
+model.add(keras.layers.BatchNormalization())
+model.add(keras.layers.Dropout(0.5))
+model.add(keras.layers.Dense(1, activation="sigmoid"))

@@ -1,0 +1,6 @@
+from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+model = Sequential()
+model.add(Dense(16, activation="relu", input_dim=8))
+model.add(Dense(1, activation="sigmoid"))
+model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])

@@ -1,0 +1,2 @@
+from keras import optimizers
+adam = optimizers.Adam(lr=10)  # fault: KC313

@@ -318,3 +318,18 @@ def test_fuzz_bytes(data: bytes) -> None:
 def test_fuzz_programs_large_budget(text: str) -> None:
     check_program(text)
     check_as_notebook(text)
+
+
+def test_string_literal_python_cannot_compile_is_unknown_not_a_crash() -> None:
+    from kerascheck.engine.check import check_text
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+
+    # A raw null byte inside a literal: libcst parses it, CPython refuses to compile it.
+    text = (
+        "import keras\nimport numpy as np\n"
+        f"model = keras.Sequential([keras.layers.Dense(2, activation='{chr(0)}relu')])\n"
+        "model.fit(np.zeros((4, 3)), np.zeros((4,)), epochs=1)\n"
+    )
+    result = check_text(text, "t.py", Settings(rules=list(all_rules().values())))
+    assert not result.errors, result.errors

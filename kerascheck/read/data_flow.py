@@ -242,7 +242,12 @@ class _Tracer:
             except ValueError:
                 return UNKNOWN
         if isinstance(node, cst.SimpleString):
-            return node.evaluated_value if isinstance(node.evaluated_value, str) else UNKNOWN
+            try:
+                value = node.evaluated_value
+            except (ValueError, SyntaxError, MemoryError):
+                # Null bytes and other literals CPython refuses to compile.
+                return UNKNOWN
+            return value if isinstance(value, str) else UNKNOWN
         if isinstance(node, cst.Tuple | cst.List):
             items = [self.expr(e.value) for e in node.elements]
             if any(isinstance(e, cst.StarredElement) for e in node.elements):

@@ -10,6 +10,7 @@ from kerascheck.model.description import Compile, Model
 from kerascheck.model.results import Finding, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 
+from ._lib import graph
 from ._lib.arguments import argument_node
 
 
@@ -265,6 +266,7 @@ class LossActivationMismatch(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        arms = graph.rival_arms(ctx.file)
         for model in ctx.file.models:
             outputs = model.output_layers()
             for compile_ in _effective(model):
@@ -275,7 +277,7 @@ class LossActivationMismatch(Rule):
                 for index, loss in zip(outputs, losses, strict=True):
                     name, from_logits = facts.normalize_loss(loss)
                     layer = model.layers[index]
-                    if facts.has_alternative(layer, ctx.file.layers):
+                    if arms.has_alternative(layer):
                         continue
                     if len(outputs) == 1 and two_class_one_hot(
                         model, facts.output_units(model, index)

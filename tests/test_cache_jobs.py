@@ -202,3 +202,16 @@ def test_fixes_travel_through_the_cache_and_the_workers(tmp_path: Path) -> None:
     # And --fix from a warm cache writes what a cold one writes.
     assert run_cli("check", "--isolated", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
     assert "lecun_normal" in (tmp_path / "a" / "d1" / "m01.py").read_text(encoding="utf-8")
+
+
+def test_chunks_balance_sizes_and_start_with_the_largest() -> None:
+    from kerascheck.run.workers import CHUNKS_PER_WORKER, balanced_chunks
+
+    sizes = [10, 5000, 20, 30, 4000, 10, 10, 10, 900, 3000] * 5
+    chunks = balanced_chunks(sizes, workers=2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
+    assert sizes[chunks[0][0]] == max(sizes)
+    target = sum(sizes) // (2 * CHUNKS_PER_WORKER)
+    # No chunk holds much more than its share, unless one file alone is larger.
+    for chunk in chunks:
+        assert sum(sizes[i] for i in chunk) < target + max(sizes[i] for i in chunk)

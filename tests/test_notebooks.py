@@ -326,3 +326,33 @@ def test_nbformat_3_worksheets(tmp_path: Path) -> None:
     code, report = run_json("--select", "KC101", str(tmp_path / "v3.ipynb"))
     assert (code, report["errors"]) == (1, [])
     assert found(report) == {(3, 1, 23, "KC101")}
+
+
+def test_a_broken_cell_costs_one_parse_of_each_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kerascheck.api import default_settings
+    from kerascheck.engine import notebook_check
+
+    parsed: list[str] = []
+    real_parse = notebook_check.parse
+
+    def counting(text: str) -> Any:
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(notebook_check, "parse", counting)
+    data = notebook(
+        ("code", "import keras\n\n\n# a comment\n"),
+        ("markdown", "text"),
+        ("code", "x = = 1\n"),
+        ("code", "  # indented comment\nif True:\n  model = keras.Sequential()\n"),
+        (
+            "code",
+            "model.add(keras.layers.Dense(3, activation='sigmoid'))\n"
+            "model.compile(loss='categorical_crossentropy')\n# footer\n",
+        ),
+    ).encode("utf-8")
+    result = notebook_check.check_notebook(data, "n.ipynb", default_settings())
+    # The joined cells once, then each of the four code cells once; nothing parsed again.
+    assert len(parsed) == 5
+    assert [(e.cell, e.line) for e in result.errors] == [(3, 1)]
+    assert ("KC302", 5, 2) in {(d.code, d.cell, d.line) for d in result.diagnostics}

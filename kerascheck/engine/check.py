@@ -93,12 +93,12 @@ def check_text(text: str, path: str, settings: Settings) -> FileResult:
 
 def analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:
     """Like check_text, also returning the parsed module its fixes' nodes belong to."""
-    with _gc_paused():
+    with gc_paused():
         return _analyse_text(text, path, settings)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """The cyclic collector off while one file is checked, back on (and owed its pass) after.
 
     A parse makes a tree of up to millions of nodes without cycles; every full pass of the
@@ -115,7 +115,7 @@ def _gc_paused() -> Iterator[None]:
 
 def analyse_module(module: cst.Module, text: str, path: str, settings: Settings) -> FileResult:
     """Check a module already parsed from `text` (the fixer parses each new text once)."""
-    with _gc_paused():
+    with gc_paused():
         return _analyse_module(module, text, path, settings)[1]
 
 
@@ -123,15 +123,18 @@ def _analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module 
     try:
         module = parse(text)
     except PARSE_ERRORS as exc:
-        result = FileResult(path=path)
-        verdict = _python_verdict(text)
-        if isinstance(verdict, SyntaxError):
-            result.errors.append(syntax_error(path, verdict))
-        else:
-            result.errors.append(syntax_error(path, exc, python_accepts=verdict))
-        result.parsed = False
-        return None, result
+        return None, unparsed(text, path, exc)
     return _analyse_module(module, text, path, settings)
+
+
+def unparsed(text: str, path: str, exc: Exception) -> FileResult:
+    """The result for source that does not parse: one error, at CPython's line if it can."""
+    verdict = _python_verdict(text)
+    if isinstance(verdict, SyntaxError):
+        error = syntax_error(path, verdict)
+    else:
+        error = syntax_error(path, exc, python_accepts=verdict)
+    return FileResult(path=path, errors=[error], parsed=False)
 
 
 def _analyse_module(

@@ -383,16 +383,3 @@ def monitor_direction(quantity: str) -> str | None:
     if higher == lower:
         return None
     return "max" if higher else "min"
-
-
-def _nested(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    short = min(len(a), len(b))
-    return a[:short] == b[:short]
-
-
-def has_alternative(layer: Layer, layers: list[Layer]) -> bool:
-    """True when the layer was made in an if/else arm and another layer in a sibling arm.
-
-    Then which of them a model ends with depends on the branch taken at run time.
-    """
-    return bool(layer.branch) and any(not _nested(layer.branch, o.branch) for o in layers)

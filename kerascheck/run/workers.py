@@ -38,9 +38,15 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def map_jobs(work: Callable[[Job], Out], jobs: Sequence[Job], workers: int) -> list[Out]:
+def map_jobs(
+    work: Callable[[Job], Out],
+    jobs: Sequence[Job],
+    workers: int,
+    sizes: Sequence[int] | None = None,
+) -> list[Out]:
     """`work` on every job, results in the order of `jobs`, from `workers` processes when it
-    pays off. `work` and its results travel between processes: plain data only."""
+    pays off. `work` and its results travel between processes: plain data only. `sizes`
+    (bytes, say) balance the workers' shares; without them every job counts the same."""
     workers = min(workers, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
         return [work(job) for job in jobs]
@@ -48,16 +54,58 @@ def map_jobs(work: Callable[[Job], Out], jobs: Sequence[Job], workers: int) -> l
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, len(jobs) // (workers * 4))
+    chunks = balanced_chunks(sizes if sizes is not None else [1] * len(jobs), workers)
+    results: list[Out | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            return list(pool.map(work, jobs, chunksize=chunk))
+            futures = [pool.submit(_run_chunk, work, [jobs[i] for i in c]) for c in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                for i, result in zip(chunk, future.result(), strict=True):
+                    results[i] = result
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the run here rather than fail it.
         # Fixing is idempotent, so files a dead worker already fixed are fixed again as no-ops.
         return [work(job) for job in jobs]
+    return results  # type: ignore[return-value]  # every index was filled
+
+
+def _run_chunk(work: Callable[[Job], Out], chunk: list[Job]) -> list[Out]:
+    return [work(job) for job in chunk]
+
+
+# Chunks per worker: enough that the last ones to finish are short, few enough that handing
+# them out (a pickled job list and results each way) costs little.
+CHUNKS_PER_WORKER = 12
+
+
+def balanced_chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
+    """Indices of jobs in chunks of about equal total size, the largest jobs first.
+
+    Workers take chunks as they finish the last, so a long file starts early instead of
+    ending the run late, and a folder of long files is not one worker's share.
+    """
+    target = max(1, sum(sizes) // (workers * CHUNKS_PER_WORKER))
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        current.append(i)
+        total += sizes[i]
+        if total >= target:
+            chunks.append(current)
+            current, total = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _check_one(job: tuple[str, Settings]) -> FileResult:
@@ -66,4 +114,4 @@ def _check_one(job: tuple[str, Settings]) -> FileResult:
 
 def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
     """Results in the order of `jobs`, from `workers` processes when it pays off."""
-    return map_jobs(_check_one, jobs, workers)
+    return map_jobs(_check_one, jobs, workers, [file_size(path) for path, _ in jobs])

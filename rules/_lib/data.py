@@ -14,6 +14,7 @@ from kerascheck.model.description import DataFacts, FileModel, Fit, Layer, Model
 from kerascheck.model.values import is_unknown
 
 from .arguments import argument_node
+from .graph import rival_arms
 
 _INPUT_LAYERS = frozenset({"keras.Input", "keras.layers.InputLayer"})
 
@@ -51,7 +52,7 @@ def single_output(file: FileModel, model: Model) -> int | None:
     outputs = model.output_layers()
     if len(outputs) != 1 or (model.kind == "functional" and not model.complete):
         return None
-    if facts.has_alternative(model.layers[outputs[0]], file.layers):
+    if rival_arms(file).has_alternative(model.layers[outputs[0]]):
         return None
     return outputs[0]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import weakref
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +35,45 @@ def _nested(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
 def certain(a: Layer, b: Layer) -> bool:
     """Whether two layers can run in the same pass (not in rival if/else or try/except arms)."""
     return _nested(a.branch, b.branch)
+
+
+class RivalArms:
+    """Which layers were made in an if/else or try/except arm while another layer was made in
+    a rival arm; built once per file in O(layers x nesting), then asked per layer."""
+
+    def __init__(self, layers: list[Layer]) -> None:
+        self.total = len(layers)
+        # Layers made exactly in each arm, and in each arm or any arm nested in it.
+        self.exact: Counter[tuple[int, ...]] = Counter(layer.branch for layer in layers)
+        self.within: Counter[tuple[int, ...]] = Counter(
+            layer.branch[:depth] for layer in layers for depth in range(len(layer.branch) + 1)
+        )
+
+    def has_alternative(self, layer: Layer) -> bool:
+        """The layer was made in an arm, and another layer in an arm that rivals it.
+
+        Then which of them a model ends with depends on the branch taken at run time.
+        """
+        branch = layer.branch
+        if not branch:
+            return False
+        # Layers that can run with this one: made in an arm holding it, in it, or within it.
+        nested = self.within[branch] + sum(
+            self.exact[branch[:depth]] for depth in range(len(branch))
+        )
+        return nested < self.total
+
+
+# Built once per file, kept while the file's description lives.
+_ARMS: weakref.WeakKeyDictionary[FileModel, RivalArms] = weakref.WeakKeyDictionary()
+
+
+def rival_arms(file: FileModel) -> RivalArms:
+    """The file's RivalArms, built on first use (several rules ask)."""
+    arms = _ARMS.get(file)
+    if arms is None:
+        arms = _ARMS[file] = RivalArms(file.layers)
+    return arms
 
 
 def runs_with(layer: Layer, other: Layer) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
 from fix_rules import (
     BreaksTheFile,
     InsertSeed,
@@ -568,3 +568,19 @@ def test_many_files_fixed_by_worker_processes(tmp_path: Path) -> None:
     proc = run_cli("check", "--fix", "--unsafe-fixes", "-j", "2", str(tmp_path))
     assert proc.returncode == 0 and "Fixed 12 problems." in proc.stdout
     assert all(p.read_bytes() == SELU_FIXED.encode() for p in tmp_path.glob("*.py"))
+
+
+def test_a_plain_check_reports_fixes_without_placing_their_edits() -> None:
+    """Only fixing, diffs and SARIF need the edits; the reports of a check are the same."""
+    from kerascheck.engine.check import check_text
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+
+    source = (FIXTURES / "static" / "notes_selu_mistakes.py").read_text(encoding="utf-8")
+    rules = [rule for rule in all_rules().values() if rule.fix_applicability is not None]
+    placed = check_text(source, "t.py", Settings(rules=rules))
+    reported = check_text(source, "t.py", Settings(rules=rules, fix_edits=False))
+    fixes = [d for d in placed.diagnostics if d.fix is not None]
+    assert fixes and all(d.fix is not None and d.fix.edits for d in fixes)
+    assert [d.to_json() for d in reported.diagnostics] == [d.to_json() for d in placed.diagnostics]
+    assert all(d.fix is None or d.fix.edits == () for d in reported.diagnostics)

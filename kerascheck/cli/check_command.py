@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -103,6 +104,8 @@ def check(
         mode,
         (_split(fixable) if fixable else None, _split(unfixable)),
     )
+    if mode is None and fmt != "sarif":
+        request = dataclasses.replace(request, fix_edits=False)
     options = api.ReportOptions(
         fmt, output_file, statistics, quiet, silent, show_fixes, fix_only and not diff
     )

@@ -15,7 +15,7 @@ from kerascheck.engine import suppressions
 from kerascheck.engine.positions import Locator
 from kerascheck.engine.text_edits import Converter
 from kerascheck.model.description import FileModel
-from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span
+from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span, TextFix
 from kerascheck.model.rule import RuleContext
 from kerascheck.model.settings import Settings
 from kerascheck.read.reader import read_module
@@ -230,7 +230,9 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
                 continue
             seen.add(key)
             fix = None
-            if finding.fix is not None:
+            if finding.fix is not None and not settings.fix_edits:
+                fix = TextFix(finding.fix.applicability, finding.fix.description)
+            elif finding.fix is not None:
                 if converter is None:
                     converter = Converter(
                         locator.module, locator.source, file.anchors, locator.statement_lines

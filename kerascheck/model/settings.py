@@ -22,3 +22,6 @@ class Settings:
     target_version: str = "keras3"
     # `--fixable` / `--unfixable`: the codes whose fixes `--fix` may apply; None for all.
     fixable: frozenset[str] | None = None
+    # Whether fixes become text edits (fixing, diffs and SARIF need them); a plain check only
+    # reports that a fix exists, and skips the cost of placing it.
+    fix_edits: bool = True

@@ -8,6 +8,7 @@ collect the files (config, excludes, .gitignore; stdin once)
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections import Counter
@@ -56,6 +57,8 @@ class Request:
     cache_dir: str | None = None
     # None: check only.
     fix: FixMode | None = None
+    # A check whose report shows no edits (every format but SARIF) skips turning fixes into them.
+    fix_edits: bool = True
 
 
 @dataclass
@@ -82,6 +85,10 @@ def run(request: Request, resolver: Resolver | None = None) -> Outcome:
         raise MissingPaths(missing)
     jobs = [(path, resolver.for_path(path).settings_for(path)) for path in files]
     stdin = _read_stdin(request, resolver) if STDIN in request.paths else None
+    if request.fix is None and not request.fix_edits:
+        jobs = [(path, dataclasses.replace(s, fix_edits=False)) for path, s in jobs]
+        if stdin is not None and stdin[2] is not None:
+            stdin = (stdin[0], stdin[1], dataclasses.replace(stdin[2], fix_edits=False))
     workers = request.jobs if request.jobs is not None else default_jobs()
     if request.fix is None:
         results = check_all(jobs, request, workers)

@@ -126,10 +126,18 @@ def test_nothing_on_a_correct_model(keras: Any, data: tuple[Any, Any], capsys: A
 
 
 def _trained(keras: Any, data: tuple[Any, Any], callbacks: list[Any]) -> tuple[list[Any], Any]:
+    """Weights and optimizer state, and the History and the global generators' states."""
+    import random
+
+    import numpy as np
+
     keras.utils.set_random_seed(0)
     model = _correct(keras)
     history = _fit(model, data, callbacks, validation_split=0.25, shuffle=True)
-    return [w.copy() for w in model.get_weights()], history.history
+    state = [w.copy() for w in model.get_weights()]
+    state += [np.array(v.numpy()) for v in model.optimizer.variables]
+    after = (history.history, random.getstate(), np.random.get_state()[1].tolist())
+    return state, after
 
 
 def test_training_is_unchanged_bitwise(keras: Any, data: tuple[Any, Any]) -> None:
@@ -225,3 +233,27 @@ def test_non_finite_loss_is_reported_and_training_left_running(
     # The callback records the NaN but never stops the fit: both epochs ran.
     assert len(history.history["loss"]) == 2
     assert not np.isfinite(history.history["loss"][-1])
+
+
+def test_keras_is_loaded_only_when_the_callback_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kerascheck\n"
+        "assert not any(m in sys.modules for m in ('keras', 'tensorflow', 'numpy'))\n"
+        "kerascheck.Callback\n"
+        "assert 'keras' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_report_html_for_jupyter(keras: Any, data: tuple[Any, Any]) -> None:
+    from kerascheck.integrations.keras_callback import Report
+    from kerascheck.runtime.parent import checks
+
+    found = checks.diagnostic("KR004", {"path": "t.py", "line": 3}, "50% of <dense> units")
+    page = Report([found], "after epoch 1", ["a <note>"])._repr_html_()
+    assert "KR004" in page and "&lt;dense&gt;" in page and "a &lt;note&gt;" in page
+    assert "kerascheck: 1 finding after epoch 1" in repr(Report([found], "after epoch 1", []))

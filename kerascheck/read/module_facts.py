@@ -38,7 +38,7 @@ def top_imports(module: cst.Module) -> list[TopImport]:
 def class_methods(module: cst.Module) -> set[str]:
     """Names of the methods that the file's own classes define (any nesting of classes)."""
     out: set[str] = set()
-    for statement in _compound_statements(module.body):
+    for statement in all_statements(module.body):
         if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
             out.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef))
     return out
@@ -49,16 +49,17 @@ def class_methods(module: cst.Module) -> set[str]:
 _SUITE_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 
 
-def _compound_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+def all_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Every statement in `body` and in the blocks of its compound statements, in order
+    (one-line blocks as their SimpleStatementSuite)."""
     stack = list(reversed(body))
     while stack:
         node = stack.pop()
-        if not isinstance(node, cst.BaseCompoundStatement | cst.BaseSuite | cst.CSTNode):
-            continue
-        if isinstance(node, cst.SimpleStatementLine | cst.SimpleStatementSuite):
-            continue
-        if isinstance(node, cst.BaseCompoundStatement):
+        if isinstance(node, cst.BaseStatement | cst.SimpleStatementSuite):
+            # A one-line block (`if x: y = 1`) is yielded like a statement line.
             yield node
+            if isinstance(node, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+                continue
         for name in _SUITE_FIELDS:
             value = getattr(node, name, None)
             if isinstance(value, cst.IndentedBlock):

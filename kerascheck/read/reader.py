@@ -26,7 +26,7 @@ from kerascheck.model.description import (
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
 from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import arithmetic, is_number, string_value
-from kerascheck.read.module_facts import class_methods, top_imports
+from kerascheck.read.module_facts import all_statements, class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
 from kerascheck.read.shapes import infer_shapes
 
@@ -1041,6 +1041,7 @@ def _catches_compat_errors(handler: cst.ExceptHandler | cst.ExceptStarHandler) -
 
 def _is_version_test(test: cst.BaseExpression) -> bool:
     """`if hasattr(keras, "x")`, `if tf.__version__ >= "2"`, `if keras_2:`, `if LooseVersion(...)`."""
+    # Through the expressions a test is made of, not libcst's `children` of every node.
     stack: list[cst.CSTNode] = [test]
     while stack:
         node = stack.pop()
@@ -1052,27 +1053,42 @@ def _is_version_test(test: cst.BaseExpression) -> bool:
                 or word.startswith(("keras_", "tf_", "tf1", "tf2"))
             ):
                 return True
-        elif isinstance(node, cst.Attribute) and "version" in node.attr.value.lower():
-            return True
-        stack.extend(node.children)
+        elif isinstance(node, cst.Attribute):
+            if "version" in node.attr.value.lower():
+                return True
+            stack.append(node.value)
+        elif isinstance(node, cst.Call):
+            stack.append(node.func)
+            stack.extend(arg.value for arg in node.args)
+        elif isinstance(node, cst.Comparison):
+            stack.append(node.left)
+            stack.extend(target.comparator for target in node.comparisons)
+        elif isinstance(node, cst.BooleanOperation):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, cst.UnaryOperation):
+            stack.append(node.expression)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
+        elif isinstance(node, cst.Tuple | cst.List):
+            stack.extend(element.value for element in node.elements)
     return False
 
 
 def _sets_self(fn: cst.FunctionDef) -> bool:
     """Whether a method assigns an attribute of `self` (`self.model = ...`) anywhere."""
-    stack: list[cst.CSTNode] = [fn.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                name = (
-                    dotted_name(target.target) if isinstance(target.target, cst.Attribute) else None
-                )
-                if name is not None and name.startswith("self."):
-                    return True
-        elif isinstance(node, cst.BaseExpression):
+    for statement in all_statements([fn.body]):
+        if not isinstance(statement, cst.SimpleStatementLine | cst.SimpleStatementSuite):
             continue
-        stack.extend(node.children)
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    name = (
+                        dotted_name(target.target)
+                        if isinstance(target.target, cst.Attribute)
+                        else None
+                    )
+                    if name is not None and name.startswith("self."):
+                        return True
     return False
 
 

@@ -31,7 +31,7 @@ def check_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
     errors = [
         FileError(path, f"could not read this cell: {message}", cell=c) for c, message in problems
     ]
-    if not python or not mentions_keras(join(cells).text.encode("utf-8")):
+    if not python or not mentions_keras(join(cells).text.encode("utf-8"), path):
         return FileResult(path=path, errors=errors, checked=False)
     # Cells that would only parse glued to their neighbours are errors, as in Jupyter.
     broken = _broken_cells([cell for cell in cells if not cell.complete], path)

@@ -266,6 +266,15 @@ class FileModel:
     top_imports: list[TopImport] = field(default_factory=list)
     # Names of the methods the file's own classes define (classes at any depth).
     class_methods: set[str] = field(default_factory=set)
+    # Other files of the project whose functions were read through an import, as
+    # (path, size, mtime_ns): a result of this file holds only while they are unchanged.
+    used_files: list[tuple[str, int, int]] = field(default_factory=list)
+    # The ids of the nodes of those files: what is found there is reported in their own check.
+    other_nodes: list[frozenset[int]] = field(default_factory=list)
+
+    def in_other_file(self, node: object) -> bool:
+        """Whether `node` belongs to another file read through an import."""
+        return any(id(node) in ids for ids in self.other_nodes)
 
 
 @dataclass(eq=False)

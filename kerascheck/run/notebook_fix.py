@@ -194,7 +194,7 @@ def fix_notebook(data: bytes, path: str, settings: Settings, unsafe: bool) -> Fi
         notebook = json.loads(raw)
     except (NotebookError, UnicodeDecodeError, json.JSONDecodeError):
         return FileFix(path, check_notebook(data, path, settings))
-    if not python or not mentions_keras(join(cells).text.encode("utf-8")):
+    if not python or not mentions_keras(join(cells).text.encode("utf-8"), path):
         return FileFix(path, check_notebook(data, path, settings))
     # Only cells that parse alone are fixed: Jupyter runs them one by one.
     cells = [c for c in cells if _parses(c.text)]

@@ -92,11 +92,16 @@ def test_rules_listing() -> None:
     assert kc101 == {
         "code": "KC101",
         "name": "selu-without-lecun-normal",
+        "kind": "static",
         "default": True,
         "severity": "warning",
         "fix": "unsafe",
         "summary": kc101["summary"],
     }
+    # The runtime checks are listed too, after the static rules.
+    kinds = [r["kind"] for r in rows]
+    assert kinds == sorted(kinds, key=["static", "runtime"].index)
+    assert {r["code"] for r in rows if r["kind"] == "runtime"} == {f"KR00{i}" for i in range(1, 10)}
 
 
 def test_rule_docs_by_code_and_name() -> None:

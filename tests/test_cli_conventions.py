@@ -246,3 +246,15 @@ def test_watch_checks_again_when_a_file_changes(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_unfixable_codes_are_not_counted_as_fixable(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(CODE, encoding="utf-8")
+    everything = run_cli("check", "--output-format", "concise", "a.py", cwd=tmp_path)
+    without = run_cli(
+        "check", "--output-format", "concise", "--unfixable", "KC501", "a.py", cwd=tmp_path
+    )
+    kc501 = [line for line in everything.stdout.splitlines() if " KC501 " in line]
+    assert kc501 and all("[*]" in line for line in kc501)
+    assert not [line for line in without.stdout.splitlines() if "KC501 [*]" in line]
+    assert "KC501" in without.stdout

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kerascheck.engine.registry import all_rules
+from kerascheck.knowledge.runtime_rules import RUNTIME_RULES
 from kerascheck.report import rule_docs
 
 
@@ -17,17 +18,21 @@ from kerascheck.report import rule_docs
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 @click.option("--all", "show_all", is_flag=True, hidden=True)
 def rules_command(fmt: str, show_all: bool) -> None:
-    """List every rule: code, name, default, fix, summary."""
+    """List every rule: code, name, default, fix, summary (the runtime checks of `kerascheck
+    run` last, their default shown as `run`)."""
+    static = [(rule, "static") for rule in all_rules().values()]
+    runtime = [(rule, "runtime") for rule in RUNTIME_RULES.values()]
     rows = [
         {
             "code": rule.code,
             "name": rule.name,
+            "kind": kind,
             "default": rule.default_enabled,
             "severity": rule.severity.value,
             "fix": rule.fix_applicability.value if rule.fix_applicability else None,
             "summary": rule.summary,
         }
-        for rule in all_rules().values()
+        for rule, kind in [*static, *runtime]
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
@@ -36,7 +41,7 @@ def rules_command(fmt: str, show_all: bool) -> None:
         [
             str(row["code"]),
             str(row["name"]),
-            "on" if row["default"] else "off",
+            "run" if row["kind"] == "runtime" else "on" if row["default"] else "off",
             str(row["fix"] or "-"),
             str(row["summary"]),
         ]

@@ -250,7 +250,10 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
                 continue
             seen.add(key)
             fix = None
-            if finding.fix is not None and not settings.fix_edits:
+            if settings.fixable is not None and rule_cls.code not in settings.fixable:
+                # `--unfixable` / `--fixable`: the fix is not offered, so no report counts it.
+                pass
+            elif finding.fix is not None and not settings.fix_edits:
                 fix = TextFix(finding.fix.applicability, finding.fix.description)
             elif finding.fix is not None:
                 if converter is None:

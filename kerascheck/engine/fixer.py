@@ -170,12 +170,6 @@ def apply(
     return code, module, kept, dropped
 
 
-def _fixable(diagnostics: Sequence[Diagnostic], settings: Settings) -> list[Diagnostic]:
-    """The findings whose fixes `--fixable` / `--unfixable` allow."""
-    allowed = settings.fixable
-    return [d for d in diagnostics if allowed is None or d.code in allowed]
-
-
 def fix_text(
     text: str, path: str, settings: Settings, unsafe: bool = False, passes: int = MAX_PASSES
 ) -> FixedText:
@@ -187,7 +181,7 @@ def fix_text(
     for _ in range(passes):
         if module is None:
             return FixedText(text, current, fixed, result, codes=codes)
-        groups, skipped = plan(_fixable(result.diagnostics, settings), unsafe)
+        groups, skipped = plan(result.diagnostics, unsafe)
         if not groups:
             return FixedText(text, current, fixed, result, skipped, codes)
         code, new_module, kept, dropped = apply(current, groups)
@@ -202,7 +196,7 @@ def fix_text(
         result = analyse_module(module, current, path, settings)
         if not result.parsed:
             module = None
-    groups, skipped = plan(_fixable(result.diagnostics, settings), unsafe) if module else ([], [])
+    groups, skipped = plan(result.diagnostics, unsafe) if module else ([], [])
     # A finding its own fix did not remove would come back at every pass: a bug in its rule.
     again = f"the finding is still reported after {passes} pass{'es' if passes != 1 else ''}"
     skipped += [_skip(d, again) for g in groups for d in g.diagnostics]

@@ -52,7 +52,7 @@ def settings_fingerprint(settings: Settings) -> str:
     """Everything in the settings that changes results (not verbosity)."""
     values: dict[str, Any] = {}
     for item in dataclasses.fields(settings):
-        if item.name in ("verbose", "fixable"):
+        if item.name == "verbose":
             continue
         value = getattr(settings, item.name)
         if item.name == "rules":

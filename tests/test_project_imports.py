@@ -89,6 +89,7 @@ def test_ways_of_importing(tmp_path: Path) -> None:
         "alias": {"train.py": train("from models import build_model as bm", "bm(5)")},
         "module": {"train.py": train("import models", "models.build_model(5)")},
         "module_alias": {"train.py": train("import models as m", "m.build_model(5)")},
+        "star": {"train.py": train("from models import *")},
         "package": {
             "src/nets/__init__.py": "",
             "src/nets/cnn.py": MODELS,
@@ -108,7 +109,7 @@ def test_ways_of_importing(tmp_path: Path) -> None:
     }
     for name, files in layouts.items():
         root = tmp_path / name
-        if name in ("alias", "module", "module_alias"):
+        if name in ("alias", "module", "module_alias", "star"):
             files = {"models.py": MODELS, **files}
         write(root, files)
         _code, report = run_json("--isolated", "--select", "KC302", ".", cwd=root)

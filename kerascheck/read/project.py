@@ -158,7 +158,7 @@ def _node_ids(module: cst.Module) -> list[int]:
 # `import a.b as c`, `from .a import b, c`: the modules a file may import, found in its text
 # before it is parsed (a file that never names Keras is otherwise not parsed at all).
 _IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w, \t]+)|import[ \t]+([\w.]+))",
+    rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w, \t*]+)|import[ \t]+([\w.]+))",
     re.MULTILINE,
 )
 
@@ -176,7 +176,7 @@ def imports_project_module(data: bytes, path: str, keywords: tuple[bytes, ...]) 
         wanted = [plain] if plain else [module] if module else []
         if not plain:
             prefix = f"{module}." if module else ""
-            wanted += [prefix + n.strip() for n in names.split(",") if n.strip()]
+            wanted += [prefix + n.strip() for n in names.split(",") if n.strip() not in ("", "*")]
         for dotted in wanted:
             target = find_module(path, dotted, level)
             if target is not None and _mentions(target, keywords):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -279,7 +280,7 @@ class _Reader:
                     self.scope.names.pop(alias.evaluated_alias or alias.evaluated_name, None)
                     if module:
                         self.note_import(f"{module}.{alias.evaluated_name}", alias)
-                self.import_from_project(stmt)
+            self.import_from_project(stmt)
         elif isinstance(stmt, cst.Assign):
             value = self.expr(stmt.value)
             for target in stmt.targets:
@@ -350,8 +351,8 @@ class _Reader:
     def project_module(self, dotted: str, level: int) -> ProjectModule | None:
         """The module `dotted` of this project, read once (imports, functions, constants)."""
         path = find_module(self.importer, dotted, level)
-        if path is None:
-            return None
+        if path is None or path == os.path.abspath(self.file.path):
+            return None  # not in the project, or the checked file itself
         if path in self.project_modules:
             return self.project_modules[path]  # None while it is being read: an import cycle
         self.project_modules[path] = None
@@ -405,20 +406,26 @@ class _Reader:
     def import_from_project(self, stmt: cst.ImportFrom) -> None:
         """`from models import build_model`, `from .nets import cnn`: names of the project's
         own modules, read through like the file's own."""
-        if isinstance(stmt.names, cst.ImportStar):
-            return
         dotted = dotted_name(stmt.module) if stmt.module is not None else ""
         if dotted is None:
             return
         level = len(stmt.relative)
         home = self.project_module(dotted, level) if dotted or level else None
+        if isinstance(stmt.names, cst.ImportStar):
+            if home is not None:
+                public = {k: v for k, v in home.scope.names.items() if not k.startswith("_")}
+                self.scope.names.update(public)
+            return
+        package: bool | None = None
         for alias in stmt.names:
             name = alias.evaluated_name
             local = alias.evaluated_alias or name
             if home is not None and name in home.scope.names:
                 self.scope.names[local] = home.scope.names[name]
                 continue
-            if is_package_folder(self.importer, dotted, level):
+            if package is None:
+                package = is_package_folder(self.importer, dotted, level)
+            if package:
                 submodule = f"{dotted}.{name}" if dotted else name
                 self.bind_project_module(local, submodule, level)
 

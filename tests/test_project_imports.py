@@ -240,3 +240,20 @@ def test_import_cycle_and_nested_project_imports(tmp_path: Path) -> None:
     )
     _code, report = run_json("--isolated", "--select", "KC302", "train.py", cwd=tmp_path)
     assert findings(report) == {("train.py", 7, "KC302")}
+
+
+def test_constants_of_a_config_module_reach_the_shapes(tmp_path: Path) -> None:
+    config = "FEATURES = 28 * 28\nCLASSES = 10\n"
+    train_text = (
+        "import keras\nimport numpy as np\nfrom config import FEATURES, CLASSES\n"
+        "model = keras.Sequential([keras.Input(shape=(FEATURES,)),"
+        " keras.layers.Dense(CLASSES, activation='softmax')])\n"
+        "model.compile(loss='categorical_crossentropy')\n"
+        "model.fit(np.zeros((10, {x})), np.zeros((10, CLASSES)))\n"
+    )
+    write(tmp_path / "a", {"config.py": config, "train.py": train_text.format(x="28, 28")})
+    write(tmp_path / "b", {"config.py": config, "train.py": train_text.format(x="784")})
+    _code, report = run_json("--isolated", "--select", "KC210", "train.py", cwd=tmp_path / "a")
+    assert findings(report) == {("train.py", 6, "KC210")}
+    _code, report = run_json("--isolated", "--select", "KC210", "train.py", cwd=tmp_path / "b")
+    assert findings(report) == set()

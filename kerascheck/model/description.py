@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -269,8 +270,9 @@ class FileModel:
     # Other files of the project whose functions were read through an import, as
     # (path, size, mtime_ns): a result of this file holds only while they are unchanged.
     used_files: list[tuple[str, int, int]] = field(default_factory=list)
-    # The ids of the nodes of those files: what is found there is reported in their own check.
-    other_nodes: list[frozenset[int]] = field(default_factory=list)
+    # The node ids of those files (each answers `id(node) in it`): what is found there is
+    # reported by their own check.
+    other_nodes: list[Container[int]] = field(default_factory=list)
 
     def in_other_file(self, node: object) -> bool:
         """Whether `node` belongs to another file read through an import."""

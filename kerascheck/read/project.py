@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -33,8 +34,14 @@ class ParsedModule:
     path: str
     stamp: Stamp
     module: cst.Module
-    # The ids of every node of the module: a finding on one of them belongs to this file.
-    node_ids: frozenset[int]
+    # The ids of every node of the module, collected the first time a finding is placed.
+    _node_ids: set[int] | None = None
+
+    def __contains__(self, node_id: object) -> bool:
+        """Whether the node with this id belongs to this module."""
+        if self._node_ids is None:
+            self._node_ids = node_ids(self.module)
+        return node_id in self._node_ids
 
 
 # Parsed modules by absolute path, for the life of the process (a run; a worker), re-read
@@ -132,9 +139,17 @@ def parsed_module(path: str) -> ParsedModule | None:
     return parsed
 
 
+# A module whose text has none of these builds no model and seeds nothing: beyond a small
+# one (constants, `config.py`), it is not parsed.
+_WORTH_READING = (b"keras", b"tensorflow", b"seed")
+_SMALL_MODULE_BYTES = 4096
+
+
 def _parse(path: str, current: Stamp) -> ParsedModule | None:
     try:
         data = read_source(path, _MAX_MODULE_BYTES)
+        if len(data) > _SMALL_MODULE_BYTES and not any(w in data for w in _WORTH_READING):
+            return None
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
         module = cst.parse_module(text.removeprefix("\ufeff"))
@@ -142,16 +157,34 @@ def _parse(path: str, current: Stamp) -> ParsedModule | None:
         return None
     except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
         return None
-    return ParsedModule(path, current, module, frozenset(_node_ids(module)))
+    return ParsedModule(path, current, module)
 
 
-def _node_ids(module: cst.Module) -> list[int]:
-    ids: list[int] = []
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's children, read from its fields (libcst's `children` runs a visitor)."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    out: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            out.append(value)
+        elif isinstance(value, list | tuple):
+            out.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return out
+
+
+def node_ids(module: cst.Module) -> set[int]:
+    ids: set[int] = set()
     pending: list[cst.CSTNode] = [module]
     while pending:
         node = pending.pop()
-        ids.append(id(node))
-        pending.extend(node.children)
+        ids.add(id(node))
+        pending.extend(child_nodes(node))
     return ids
 
 

@@ -29,7 +29,13 @@ from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.module_facts import class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
-from kerascheck.read.project import ParsedModule, find_module, is_package_folder, parsed_module
+from kerascheck.read.project import (
+    ParsedModule,
+    child_nodes,
+    find_module,
+    is_package_folder,
+    parsed_module,
+)
 from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.
@@ -371,7 +377,7 @@ class _Reader:
         self.project_modules[path] = home
         stamp = parsed.stamp
         self.file.used_files.append((stamp.path, stamp.size, stamp.mtime_ns))
-        self.file.other_nodes.append(parsed.node_ids)
+        self.file.other_nodes.append(parsed)
         return home
 
     def module_level_name(self, stmt: cst.BaseStatement, home: ProjectModule) -> None:
@@ -1195,7 +1201,7 @@ def _is_constant(node: cst.CSTNode) -> bool:
         current = pending.pop()
         if not isinstance(current, _CONSTANT_NODES):
             return False
-        pending.extend(current.children)
+        pending.extend(child_nodes(current))
     return True
 
 

@@ -18,3 +18,13 @@ def unload_ipython_extension(ipython: Any) -> None:
     from kerascheck.integrations.ipython import unload
 
     unload(ipython)
+
+
+def __getattr__(name: str) -> Any:
+    """`kerascheck.Callback`, the Keras callback, loaded (with Keras) only when asked for."""
+    if name in ("Callback", "FindingsError"):
+        # Here, not at the top: `import kerascheck` must never load Keras, TensorFlow or NumPy.
+        from kerascheck.integrations import keras_callback
+
+        return getattr(keras_callback, name)
+    raise AttributeError(f"module 'kerascheck' has no attribute {name!r}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 import libcst as cst
 
 from kerascheck.model.description import TopImport
@@ -36,15 +38,32 @@ def top_imports(module: cst.Module) -> list[TopImport]:
 def class_methods(module: cst.Module) -> set[str]:
     """Names of the methods that the file's own classes define (any nesting of classes)."""
     out: set[str] = set()
-    stack: list[cst.CSTNode] = [module]
+    for statement in _compound_statements(module.body):
+        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            out.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef))
+    return out
+
+
+# The fields of compound statements that hold more statements (libcst's `children` would
+# build every node's child list, expressions included: several times the cost).
+_SUITE_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def _compound_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    stack = list(reversed(body))
     while stack:
         node = stack.pop()
-        for child in node.children:
-            if isinstance(child, cst.ClassDef):
-                body = child.body
-                if isinstance(body, cst.IndentedBlock):
-                    out.update(s.name.value for s in body.body if isinstance(s, cst.FunctionDef))
-                stack.append(child)
-            elif isinstance(child, cst.BaseCompoundStatement | cst.IndentedBlock):
-                stack.append(child)
-    return out
+        if not isinstance(node, cst.BaseCompoundStatement | cst.BaseSuite | cst.CSTNode):
+            continue
+        if isinstance(node, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            continue
+        if isinstance(node, cst.BaseCompoundStatement):
+            yield node
+        for name in _SUITE_FIELDS:
+            value = getattr(node, name, None)
+            if isinstance(value, cst.IndentedBlock):
+                stack.extend(reversed(value.body))
+            elif isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, Sequence) and not isinstance(value, str):
+                stack.extend(reversed(value))

@@ -15,10 +15,9 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerascheck.runtime.child import arrays, calls, locations, probe, scratch
+from kerascheck.runtime.child import arrays, calls, locations, measure, probe, scratch
+from kerascheck.runtime.child.measure import DEFAULT_BATCH, SELU_ROWS, STATS_ROWS
 from kerascheck.runtime.protocol import (
-    INPUT_MEAN_LIMIT,
-    INPUT_STD_BAND,
     PROGRESS_FILE,
     ChildSpec,
     Location,
@@ -28,9 +27,6 @@ from kerascheck.runtime.protocol import (
 
 # Models measured in full; further ones are still capped but only described.
 MAX_MEASURED_MODELS = 8
-STATS_ROWS = 512
-SELU_ROWS = 1000
-DEFAULT_BATCH = 32
 # Batches of a dataset or generator read for the probe sample.
 SAMPLE_BATCHES = 8
 
@@ -236,96 +232,20 @@ def _capped_steps(data: Any, steps: Any, max_steps: int) -> int | None:
 
 
 def _measure_before(state: Session, record: ModelRecord, model: Any, x: Any, y: Any) -> None:
-    x_rows = arrays.head(x, STATS_ROWS) if x is not None else None
-    if x_rows is not None and not getattr(model, "built", True):
-        model(arrays.head(x_rows, 1))  # build it so its layers have outputs to read
-    if x_rows is not None and probe.is_subclassed(model):
-        _safely(state, "tracing the layers", probe.trace, model, arrays.head(x_rows, 2), False)
+    measure.prepare(model, x, state.warnings.append)
     record["weights"]["init"] = _save_weights(state, record, model, "init")
-    rows = probe.sample_rows(model, STATS_ROWS)
-    record["input_stats"] = probe.input_stats(x)
-    record["labels"] = _safely(state, "label check", probe.label_checks, model, x, y) or []
-    record["stats"] = {
-        "init": _safely(state, "layer statistics", probe.layer_stats, model, _rows(x, rows), False)
-    }
-    batch_x, batch_y = arrays.head(x, DEFAULT_BATCH), arrays.head(y, DEFAULT_BATCH)
-    if not any(entry.get("problem") for entry in record["labels"]):
-        # Labels the loss rejects would only fail the gradient probe as well.
-        record["grad_norms"] = _safely(
-            state, "gradients", probe.gradient_norms, model, batch_x, batch_y
-        )
-    found = probe.first_selu(model)
-    record["selu"] = found is not None
-    if found is None:
-        return
-    selu_rows = probe.sample_rows(model, SELU_ROWS)
-    sample = _rows(x, selu_rows)
-    if found[1] and sample is not None:
-        received = _safely(state, "SELU input", probe.selu_input, model, sample)
-        record["selu_input_stats"] = probe.input_stats(received) if received is not None else []
-    probe_x = _selu_probe_data(state, record, model, sample, selu_rows)
-    record["selu_standardized"] = probe_x is not None
-    record["selu_stats"] = {
-        "init": _safely(state, "SELU statistics", probe.layer_stats, model, probe_x, True)
-    }
-    _selu_data[id(model)] = probe_x
+    _selu_data[id(model)] = measure.before(
+        record, model, x, y, state.spec["seed"], state.warnings.append
+    )
 
 
 # The data each SELU model was probed with at initialization, probed again after the fit.
 _selu_data: dict[int, Any] = {}
 
 
-def _selu_probe_data(
-    state: Session, record: ModelRecord, model: Any, sample: Any, rows: int
-) -> Any:
-    """Data like the user's for the SELU probe: their own sample when the first SELU layer gets
-    it standardized, that sample standardized when it does not (KR008 says so), and smooth
-    standard normal input when there is no sample."""
-    if sample is None or record.get("data") == "synthetic":
-        return probe.standard_input(model, rows, state.spec["seed"])
-    received = record.get("selu_input_stats")
-    off = received and not all(_is_standard(entry) for entry in received)
-    if off and not probe.has_normalization(model):
-        fixed = probe.standardized(sample)
-        if fixed is not None:
-            return fixed
-    return sample
-
-
-def _is_standard(entry: Any) -> bool:
-    low, high = INPUT_STD_BAND
-    mean, std = entry["mean_abs_feature_mean"], entry["mean_feature_std"]
-    return bool(mean <= INPUT_MEAN_LIMIT and low <= std <= high)
-
-
 def _measure_after(state: Session, record: ModelRecord, model: Any, x: Any) -> None:
     record["weights"]["fit"] = _save_weights(state, record, model, "fit")
-    rows = probe.sample_rows(model, STATS_ROWS)
-    record.setdefault("stats", {})["fit"] = _safely(
-        state, "layer statistics", probe.layer_stats, model, _rows(x, rows), False
-    )
-    if record.get("selu"):
-        probe_x = _selu_data.get(id(model))
-        record.setdefault("selu_stats", {})["fit"] = _safely(
-            state, "SELU statistics", probe.layer_stats, model, probe_x, True
-        )
-    if record["nonfinite"] is None:
-        layer = probe.nonfinite_layer(model)
-        if layer is not None:
-            record["nonfinite"] = {"what": "weights", "layer": layer, "step": None}
-
-
-def _rows(x: Any, count: int) -> Any:
-    return None if x is None else arrays.head(x, count)
-
-
-def _safely(state: Session, what: str, function: Callable[..., Any], *args: Any) -> Any:
-    """A failed measurement is a warning in the report, never a failed run."""
-    try:
-        return function(*args)
-    except Exception as error:
-        state.warnings.append(f"{what} failed: {type(error).__name__}: {error}")
-        return None
+    measure.after(record, model, x, _selu_data.get(id(model)), state.warnings.append)
 
 
 def _save_weights(state: Session, record: ModelRecord, model: Any, when: str) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+import weakref
 from typing import Any
 
 import keras
@@ -77,7 +79,7 @@ def trace(model: Any, x: Any, training: bool) -> list[tuple[Any, Any, Any]]:
     finally:
         keras.layers.Layer.__call__ = original
     if is_subclassed(model):
-        _traced[id(model)] = [layer for layer, _, _ in calls]
+        _remember(_traced, model, [layer for layer, _, _ in calls])
     return calls
 
 
@@ -126,8 +128,18 @@ def probe_model(model: Any) -> tuple[Any, list[int]] | None:
             found = (keras.Model(inputs=inputs, outputs=outputs), indices)
     except (AttributeError, ValueError, TypeError):
         found = None
-    _probes[key] = found
+    _remember(_probes, model, found)
     return found
+
+
+def _remember(cache: dict[int, Any], model: Any, value: Any) -> None:
+    # Keyed by id: forget the entry when the model dies, so a model made later in the same
+    # process (a notebook's, measured by the callback) never gets another one's probe.
+    if id(model) not in cache:
+        # A model that cannot be weakly referenced keeps its entry.
+        with contextlib.suppress(TypeError):
+            weakref.finalize(model, cache.pop, id(model), None)
+    cache[id(model)] = value
 
 
 def sample_rows(model: Any, wanted: int) -> int:

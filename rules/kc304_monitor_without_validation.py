@@ -41,7 +41,8 @@ class MonitorWithoutValidation(Rule):
     that monitor a `val_*` quantity (explicitly or by Keras's default `monitor="val_loss"`)
     when the `fit` call they are passed to has no `validation_data`, `validation_split` or
     `validation_steps`. When `fit` gets `**kwargs` or its callbacks cannot be resolved,
-    nothing is reported.
+    nothing is reported, nor when a callback other than Keras's own is in the list (one of
+    the author's may compute the `val_*` quantity and write it into the logs).
 
     ## Why is this bad?
     Without validation data Keras never computes `val_loss`. The callback only logs a
@@ -99,6 +100,17 @@ class MonitorWithoutValidation(Rule):
         model.fit(X, y, callbacks=[keras.callbacks.ModelCheckpoint("m.keras")])
         model.fit(X, y, callbacks=make_callbacks())
         """,
+        # Trap: a callback of the author's own computes the validation metrics itself and
+        # writes them into the logs the others read.
+        """
+        import keras
+        from callbacks import ConfusionMatrixCallback
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(X, y, callbacks=[
+            ConfusionMatrixCallback(val_gen),
+            keras.callbacks.ReduceLROnPlateau(monitor="val_categorical_accuracy"),
+        ])
+        """,
     ]
     INVALID = [
         Invalid(
@@ -124,11 +136,11 @@ class MonitorWithoutValidation(Rule):
         ),
         Invalid(
             """
-            from keras.callbacks import EarlyStopping
+            from keras.callbacks import EarlyStopping, TerminateOnNaN
             from keras.models import Sequential
             from keras.layers import Dense
             model = Sequential([Dense(1)])
-            model.fit(X, y, callbacks=[EarlyStopping("val_accuracy", patience=2), other])
+            model.fit(X, y, callbacks=[EarlyStopping("val_accuracy", patience=2), TerminateOnNaN()])
             """,
             lines=(6,),
         ),
@@ -148,6 +160,8 @@ class MonitorWithoutValidation(Rule):
             callbacks = [callbacks]
         if is_unknown(callbacks) or not isinstance(callbacks, list | tuple):
             return
+        if any(_may_write_logs(callback) for callback in callbacks):
+            return  # a callback of the author's own may put the val_* quantity in the logs
         node = argument_node(fit.node, "callbacks", 5)
         for callback in callbacks:
             if not isinstance(callback, CallValue):
@@ -161,3 +175,13 @@ class MonitorWithoutValidation(Rule):
                 f"so it {_CONSEQUENCE[callback.short()]}; pass validation_data= or "
                 'validation_split=, or monitor "loss"',
             )
+
+
+def _may_write_logs(callback: object) -> bool:
+    """Whether the callback may add quantities to the logs: any callback but Keras's own
+    (a LambdaCallback runs the author's code too)."""
+    if not isinstance(callback, CallValue):
+        return True
+    return (
+        not callback.callee.startswith("keras.callbacks.") or callback.short() == "LambdaCallback"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -356,3 +357,99 @@ def test_a_broken_cell_costs_one_parse_of_each_cell(monkeypatch: pytest.MonkeyPa
     assert len(parsed) == 5
     assert [(e.cell, e.line) for e in result.errors] == [(3, 1)]
     assert ("KC302", 5, 2) in {(d.code, d.cell, d.line) for d in result.diagnostics}
+
+
+def test_cell_with_an_indented_first_line_is_dedented_as_ipython_does(tmp_path: Path) -> None:
+    # IPython removes the whitespace all non-blank lines start with (textwrap.dedent).
+    source = (
+        "\n"
+        "  import keras\n"
+        "  for width in (4, 8):\n"
+        "   \n"
+        "      m = keras.Sequential([keras.layers.Dense(width, activation='selu')])\n"
+    )
+    write(tmp_path, "nb.ipynb", notebook(("markdown", "# t\n"), ("code", source)))
+    _code, report = run_json("--select", "KC101", "nb.ipynb", cwd=tmp_path)
+    assert report["errors"] == []
+    # The column is the one in the cell as written (the layer starts at column 29 there).
+    assert found(report) == {(2, 5, 29, "KC101")}
+    line = source.splitlines()[4]
+    assert line[28:].startswith("keras.layers.Dense")
+    [finding] = report["diagnostics"]
+    assert line[finding["end_column"] - 2] == ")"
+
+
+def test_dedent_removes_only_the_common_margin(tmp_path: Path) -> None:
+    # Tabs: one tab is common to all lines. A line less indented than the first makes the
+    # margin smaller, as in IPython, and the cell's syntax error is placed in the cell as written.
+    source = (
+        "\timport keras\n"
+        "\tif True:\n"
+        "\t\tm = keras.Sequential([keras.layers.Dense(4, activation='selu')])\n"
+    )
+    broken = "    x = 1\n  y = (\n"
+    comment_first = "  # a comment\nimport keras\n"
+    cells = (("code", source), ("code", broken), ("code", comment_first))
+    write(tmp_path, "nb.ipynb", notebook(*cells))
+    _code, report = run_json("--select", "KC101", "nb.ipynb", cwd=tmp_path)
+    # One tab went, so the layer is at column 25 of the cell as written.
+    assert found(report) == {(1, 3, 25, "KC101")}
+    [error] = report["errors"]
+    assert (error["cell"], error["line"]) == (2, 1)
+    # CPython's column in the dedented cell (2), plus the two spaces that went.
+    assert error["column"] == 4 and "unexpected indent" in error["message"]
+
+
+def test_an_indented_cell_is_not_read_as_the_body_of_the_cell_before(tmp_path: Path) -> None:
+    cells = (
+        ("code", "import keras\nfor width in (4, 8):\n    pass\n"),
+        ("code", "    m = keras.Sequential([keras.layers.Dense(4, activation='selu')])\n"),
+    )
+    write(tmp_path, "nb.ipynb", notebook(*cells))
+    _code, report = run_json("--select", "KC101", "nb.ipynb", cwd=tmp_path)
+    assert report["errors"] == []
+    assert found(report) == {(2, 1, 27, "KC101")}
+
+
+def test_fix_in_a_dedented_cell_keeps_the_cell_indent(tmp_path: Path) -> None:
+    source = (
+        "  import keras\n"
+        "  m = keras.Sequential([\n"
+        "      keras.layers.Dense(4, activation='selu'),\n"
+        "  ])\n"
+    )
+    path = write(tmp_path, "nb.ipynb", notebook(("code", source)))
+    proc = run_cli("check", "--fix", "--unsafe-fixes", "--select", "KC101", str(path))
+    assert "Fixed 1 problem." in proc.stdout, proc.stdout + proc.stderr
+    cell = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+    assert cell["source"][0] == "  import keras\n"
+    assert cell["source"][2] == (
+        "      keras.layers.Dense(4, activation='selu', kernel_initializer=\"lecun_normal\"),\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "  a = 1\n  b = 2\n",
+        "\n\n    for x in y:\n        z()\n    !ls\n",
+        "  a = 1\n b = 2\n",
+        "\ta\n  b\n",
+        "\t\ta\n\tb\n   \n\t\tc\n",
+        "a\n  b\n",
+        "  # c\n  a = (\n1)\n",
+    ],
+)
+def test_dedent_is_textwrap_dedent_as_in_ipython(cell: str) -> None:
+    import textwrap
+
+    from kerascheck.read.notebook import dedent_cell
+
+    lines = cell.splitlines(keepends=True)
+    out, margin, removed = dedent_cell(lines)
+    removed = removed or (0,) * len(lines)  # nothing removed anywhere
+    blank = re.compile(r"^[ \t]+$", re.MULTILINE)  # textwrap empties whitespace-only lines
+    assert blank.sub("", "".join(out)) == textwrap.dedent(cell)
+    assert [line[:n] for line, n in zip(lines, removed, strict=True)] == [
+        margin if n else "" for n in removed
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import tokenize
@@ -18,6 +19,7 @@ from kerascheck.model.description import FileModel
 from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span, TextFix
 from kerascheck.model.rule import RuleContext
 from kerascheck.model.settings import Settings
+from kerascheck.read.project import imports_project_module
 from kerascheck.read.reader import read_module
 
 KEYWORDS = (b"keras", b"tensorflow")
@@ -82,8 +84,12 @@ def _python_verdict(text: str) -> SyntaxError | bool:
     return True
 
 
-def mentions_keras(data: bytes) -> bool:
-    return any(word in data for word in KEYWORDS)
+def mentions_keras(data: bytes, path: str = "") -> bool:
+    """Whether the source names Keras or TensorFlow, itself or (given its path) in a module
+    of its project that it imports (a training script importing its model from models.py)."""
+    if any(word in data for word in KEYWORDS):
+        return True
+    return bool(path) and imports_project_module(data, path, KEYWORDS)
 
 
 def check_text(text: str, path: str, settings: Settings) -> FileResult:
@@ -150,6 +156,7 @@ def _analyse_module(
         return None, result
     locator = Locator(module, text, file.anchors)
     run_rules(file, settings, locator, result)
+    result.used_files = list(file.used_files)
     # A rule that does not apply to the target version is not "enabled": its noqa is not unused.
     enabled = frozenset(
         rule.code for rule in settings.rules if rule.applies_to(settings.target_version)
@@ -159,7 +166,7 @@ def _analyse_module(
 
 
 def check_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
-    if not mentions_keras(data):
+    if not mentions_keras(data, path):
         return FileResult(path=path, checked=False)
     try:
         text = decode(data)
@@ -194,6 +201,14 @@ def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
     return text.count(newline, 0, offset) + 1, offset - line_start + 1  # type: ignore[arg-type]
 
 
+def _without_other_files(finding: Finding, file: FileModel) -> Finding:
+    """The finding without its fix when the fix would edit another file."""
+    fix = finding.fix
+    if fix is None or not any(file.in_other_file(edit.node) for edit in fix.edits):
+        return finding
+    return dataclasses.replace(finding, fix=None)
+
+
 def run_rules(file: FileModel, settings: Settings, locator: Locator, result: FileResult) -> None:
     """Run the rules on a model description and place their findings; a failing rule is isolated."""
     seen: set[tuple[str, Span, str]] = set()
@@ -206,6 +221,11 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
         ctx = RuleContext(file=file, options=options, target_version=settings.target_version)
         try:
             findings: Iterable[Finding] = list(rule.check(ctx))
+            if file.other_nodes:
+                # What lies in another module read through an import is reported by that
+                # module's own check, at its own place, and never fixed from here.
+                findings = [_without_other_files(f, file) for f in findings]
+                findings = [f for f in findings if not file.in_other_file(f.node)]
             placed = [(f, locator.span(f.node)) for f in findings]
         except RecursionError:
             # Positions of a 5,000-link attribute chain: the input is too deep, not the rule wrong.

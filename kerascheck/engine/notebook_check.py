@@ -31,18 +31,39 @@ def check_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
     errors = [
         FileError(path, f"could not read this cell: {message}", cell=c) for c, message in problems
     ]
-    if not python or not mentions_keras(join(cells).text.encode("utf-8")):
+    if not python or not mentions_keras(join(cells).text.encode("utf-8"), path):
         return FileResult(path=path, errors=errors, checked=False)
     # Cells that would only parse glued to their neighbours are errors, as in Jupyter.
     broken = _broken_cells([cell for cell in cells if not cell.complete], path)
     errors.extend(broken)
+    read = cells
     cells = _without(cells, broken)
     with gc_paused():
         joined, result = _check_joined(cells, errors, path, settings)
     result.errors = errors + [_place_error(joined, e) for e in result.errors]
-    result.diagnostics = [_place(joined, d) for d in result.diagnostics]
-    result.suppressed = [_place(joined, d) for d in result.suppressed]
+    result.errors = [_unshift_error(read, e) for e in result.errors]
+    result.diagnostics = [_unshift(read, _place(joined, d)) for d in result.diagnostics]
+    result.suppressed = [_unshift(read, _place(joined, d)) for d in result.suppressed]
     return result
+
+
+def _unshift(cells: list[CodeCell], d: Diagnostic) -> Diagnostic:
+    """Columns in the cell as written, before IPython removed its leading indent."""
+    cell = next((c for c in cells if c.index == d.cell), None)
+    if cell is None or not cell.indent:
+        return d
+    return dataclasses.replace(
+        d,
+        column=d.column + cell.column_shift(d.line),
+        end_column=d.end_column + cell.column_shift(d.end_line),
+    )
+
+
+def _unshift_error(cells: list[CodeCell], error: FileError) -> FileError:
+    cell = next((c for c in cells if c.index == error.cell), None)
+    if cell is None or not cell.indent or error.line is None or error.column is None:
+        return error
+    return dataclasses.replace(error, column=error.column + cell.column_shift(error.line))
 
 
 def _check_joined(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -266,6 +267,16 @@ class FileModel:
     top_imports: list[TopImport] = field(default_factory=list)
     # Names of the methods the file's own classes define (classes at any depth).
     class_methods: set[str] = field(default_factory=set)
+    # Other files of the project whose functions were read through an import, as
+    # (path, size, mtime_ns): a result of this file holds only while they are unchanged.
+    used_files: list[tuple[str, int, int]] = field(default_factory=list)
+    # The node ids of those files (each answers `id(node) in it`): what is found there is
+    # reported by their own check.
+    other_nodes: list[Container[int]] = field(default_factory=list)
+
+    def in_other_file(self, node: object) -> bool:
+        """Whether `node` belongs to another file read through an import."""
+        return any(id(node) in ids for ids in self.other_nodes)
 
 
 @dataclass(eq=False)

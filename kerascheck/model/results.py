@@ -160,6 +160,8 @@ class FileResult:
     # False when the file never mentions Keras or TensorFlow (or holds no Python): skipped
     # unparsed for speed, so it is neither clean nor broken.
     checked: bool = True
+    # Other files of the project the result was read from, as (path, size, mtime_ns).
+    used_files: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 @dataclass

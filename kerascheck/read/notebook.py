@@ -82,6 +82,14 @@ class CodeCell:
     # False when the cell may not parse on its own (open bracket or string at its end, or
     # indented first line) although the joined cells might: Jupyter runs cells one by one.
     complete: bool = True
+    # The indent IPython removed from the lines that start with it (the first code line's),
+    # and for each line how many characters were removed there, so columns map back.
+    indent: str = ""
+    removed: tuple[int, ...] = ()
+
+    def column_shift(self, line: int) -> int:
+        """Characters removed before column 1 of the 1-based `line` of this cell."""
+        return self.removed[line - 1] if 0 < line <= len(self.removed) else 0
 
     @property
     def text(self) -> str:
@@ -200,17 +208,44 @@ class _Scanner:
         return len(text)
 
 
-def mask_cell(source: str) -> tuple[list[str], bool]:
-    """A code cell's lines with IPython syntax replaced by Python of the same line count,
-    and whether the cell looks complete on its own."""
+def dedent_cell(lines: list[str]) -> tuple[list[str], str, tuple[int, ...]]:
+    """The lines as IPython runs them: the whitespace every non-blank line starts with is
+    removed (IPython's `leading_indent`, `textwrap.dedent`). Also that margin and, per line,
+    how many characters went, so columns map back to the cell as written."""
+    margin: str | None = None
+    for line in lines:
+        body = line.rstrip("\r\n")
+        if not body.strip(" \t"):
+            continue
+        indent = body[: len(body) - len(body.lstrip(" \t"))]
+        if margin is None or indent.startswith(margin):
+            margin = indent if margin is None else margin
+        else:
+            common = 0
+            while common < min(len(margin), len(indent)) and margin[common] == indent[common]:
+                common += 1
+            margin = margin[:common]
+        if not margin:
+            return lines, "", ()
+    if not margin:
+        return lines, "", ()
+    removed = tuple(len(margin) if line.rstrip("\r\n").strip(" \t") else 0 for line in lines)
+    return [line[n:] for line, n in zip(lines, removed, strict=True)], margin, removed
+
+
+def mask_cell(source: str) -> tuple[list[str], bool, str, tuple[int, ...]]:
+    """A code cell's lines dedented and with IPython syntax replaced by Python of the same
+    line count; whether the cell looks complete on its own; the indent removed, and per line
+    the characters removed (see `dedent_cell`)."""
     lines = [_strip_ending(line) + "\n" for line in split_lines(source)]
+    lines, indent, removed = dedent_cell(lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
         name = magic[0] if magic else ""
         if name not in PYTHON_CELL_MAGICS:
             # `%%bash`, `%%writefile`, `%%html`...: nothing in the cell is Python.
-            return ["\n"] * len(lines), True
+            return ["\n"] * len(lines), True, "", ()
         lines[first] = "\n"
     scanner = _Scanner()
     out: list[str] = []
@@ -230,7 +265,7 @@ def mask_cell(source: str) -> tuple[list[str], bool]:
         out.append(line)
     code = [line for line in out if line.strip() and not line.lstrip().startswith("#")]
     indented = bool(code) and code[0][:1] in (" ", "\t")
-    return out, scanner.at_statement_start and not indented
+    return out, scanner.at_statement_start and not indented, indent, removed
 
 
 def read_cells(data: bytes) -> tuple[list[CodeCell], list[tuple[int, str]], bool]:

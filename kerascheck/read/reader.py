@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,13 @@ from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.module_facts import all_statements, class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
+from kerascheck.read.project import (
+    ParsedModule,
+    child_nodes,
+    find_module,
+    is_package_folder,
+    parsed_module,
+)
 from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.
@@ -70,6 +78,18 @@ class UserFunction:
     node: cst.FunctionDef
     anchor: int
     called: bool = False
+    # The module of another project file the function is defined in (None: this file).
+    home: ProjectModule | None = None
+
+
+@dataclass(eq=False)
+class ProjectModule:
+    """Another module of the project, as its functions see it: its imports and its top-level
+    names (functions, constants, the project modules it imports itself)."""
+
+    parsed: ParsedModule
+    imports: ImportTable = field(default_factory=ImportTable)
+    scope: Scope = field(default_factory=lambda: Scope())
 
 
 @dataclass(eq=False)
@@ -124,6 +144,10 @@ class _Reader:
         self.class_scope: Scope | None = None
         # Depth of version/feature-guarded blocks being read (see CallSite.guarded).
         self.guards = 0
+        # Other modules of the project read through imports, by path (None: being read, or
+        # unreadable), and the file whose imports are being resolved.
+        self.project_modules: dict[str, ProjectModule | None] = {}
+        self.importer = path
 
     # ------------------------------------------------------------ driving
 
@@ -252,6 +276,8 @@ class _Reader:
                 local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
                 self.scope.names.pop(local, None)
                 self.note_import(alias.evaluated_name, alias)
+                if alias.evaluated_alias or "." not in alias.evaluated_name:
+                    self.bind_project_module(local, alias.evaluated_name, 0)
         elif isinstance(stmt, cst.ImportFrom):
             self.imports.add_import_from(stmt)
             if not isinstance(stmt.names, cst.ImportStar):
@@ -260,6 +286,7 @@ class _Reader:
                     self.scope.names.pop(alias.evaluated_alias or alias.evaluated_name, None)
                     if module:
                         self.note_import(f"{module}.{alias.evaluated_name}", alias)
+            self.import_from_project(stmt)
         elif isinstance(stmt, cst.Assign):
             value = self.expr(stmt.value)
             for target in stmt.targets:
@@ -324,6 +351,89 @@ class _Reader:
                 kind=kind, node=node, seq=self.next_seq(), in_function=self.function is not None
             )
         )
+
+    # ------------------------------------------------------------ other project modules
+
+    def project_module(self, dotted: str, level: int) -> ProjectModule | None:
+        """The module `dotted` of this project, read once (imports, functions, constants)."""
+        path = find_module(self.importer, dotted, level)
+        if path is None or path == os.path.abspath(self.file.path):
+            return None  # not in the project, or the checked file itself
+        if path in self.project_modules:
+            return self.project_modules[path]  # None while it is being read: an import cycle
+        self.project_modules[path] = None
+        parsed = parsed_module(path)
+        if parsed is None:
+            return None
+        home = ProjectModule(parsed)
+        outer = (self.scope, self.imports, self.importer, self.function, self.anchor)
+        self.scope, self.imports, self.importer = home.scope, home.imports, path
+        self.function = "<import>"  # nothing there is module level of the checked file
+        try:
+            for stmt in parsed.module.body:
+                self.module_level_name(stmt, home)
+        finally:
+            self.scope, self.imports, self.importer, self.function, self.anchor = outer
+        self.project_modules[path] = home
+        stamp = parsed.stamp
+        self.file.used_files.append((stamp.path, stamp.size, stamp.mtime_ns))
+        self.file.other_nodes.append(parsed)
+        return home
+
+    def module_level_name(self, stmt: cst.BaseStatement, home: ProjectModule) -> None:
+        """What a top-level statement of another module binds: a function, a constant, an
+        import. Nothing else there is read (it runs on import, not in the checked file)."""
+        if isinstance(stmt, cst.FunctionDef):
+            home.scope.names[stmt.name.value] = UserFunction(stmt, self.anchor, home=home)
+            return
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return
+        for small in stmt.body:
+            if isinstance(small, cst.Import | cst.ImportFrom):
+                self.small_statement(small)
+            elif isinstance(small, cst.Assign) and _is_constant(small.value):
+                value = self.expr(small.value)
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name):
+                        home.scope.names[target.target.value] = value
+            elif (
+                isinstance(small, cst.AnnAssign)
+                and small.value is not None
+                and _is_constant(small.value)
+                and isinstance(small.target, cst.Name)
+            ):
+                home.scope.names[small.target.value] = self.expr(small.value)
+
+    def bind_project_module(self, local: str, dotted: str, level: int) -> None:
+        home = self.project_module(dotted, level)
+        if home is not None:
+            self.scope.names[local] = home
+
+    def import_from_project(self, stmt: cst.ImportFrom) -> None:
+        """`from models import build_model`, `from .nets import cnn`: names of the project's
+        own modules, read through like the file's own."""
+        dotted = dotted_name(stmt.module) if stmt.module is not None else ""
+        if dotted is None:
+            return
+        level = len(stmt.relative)
+        home = self.project_module(dotted, level) if dotted or level else None
+        if isinstance(stmt.names, cst.ImportStar):
+            if home is not None:
+                public = {k: v for k, v in home.scope.names.items() if not k.startswith("_")}
+                self.scope.names.update(public)
+            return
+        package: bool | None = None
+        for alias in stmt.names:
+            name = alias.evaluated_name
+            local = alias.evaluated_alias or name
+            if home is not None and name in home.scope.names:
+                self.scope.names[local] = home.scope.names[name]
+                continue
+            if package is None:
+                package = is_package_folder(self.importer, dotted, level)
+            if package:
+                submodule = f"{dotted}.{name}" if dotted else name
+                self.bind_project_module(local, submodule, level)
 
     # ------------------------------------------------------------ classes and functions
 
@@ -396,7 +506,11 @@ class _Reader:
         model.outputs = [index[id(p)] for p in outputs if id(p) in index]
 
     def function_body(
-        self, fn: cst.FunctionDef, bound: dict[str, Any], new_scope: bool = True
+        self,
+        fn: cst.FunctionDef,
+        bound: dict[str, Any],
+        new_scope: bool = True,
+        label: str | None = None,
     ) -> Any:
         outer, outer_function, outer_returned = self.scope, self.function, self.returned
         if new_scope:
@@ -412,7 +526,7 @@ class _Reader:
         for star in (fn.params.star_arg, fn.params.star_kwarg):
             if isinstance(star, cst.Param):
                 self.scope.names[star.name.value] = UNKNOWN
-        self.function = fn.name.value
+        self.function = label or fn.name.value
         self.returned = []
         try:
             self.block(fn.body)
@@ -435,11 +549,21 @@ class _Reader:
         bound.update(kwargs)
         self.depth += 1
         saved_anchor, self.anchor = self.anchor, fn.anchor
+        home = fn.home
+        outer = (self.scope, self.imports, self.importer)
+        if home is not None:
+            # A function of another module sees that module's names, not the caller's; it
+            # keeps the name it is called by, so its calls are reached from here.
+            self.scope, self.imports = home.scope, home.imports
+            self.importer = home.parsed.path
+            self.anchor = saved_anchor
+            self.file.user_functions.add(name)
         try:
-            return self.function_body(fn.node, bound)
+            return self.function_body(fn.node, bound, label=name if home is not None else None)
         finally:
             self.depth -= 1
             self.anchor = saved_anchor
+            self.scope, self.imports, self.importer = outer
 
     # ------------------------------------------------------------ expressions
 
@@ -594,6 +718,11 @@ class _Reader:
                 return local
             root = raw.split(".", 1)[0]
             base = self.scope.lookup(root)
+            if isinstance(base, ProjectModule):
+                found = _module_attribute(base, raw.split(".")[1:])
+                if found is not _MISSING:
+                    return found
+                base = _MISSING  # a name the reader did not take from it: as imported
             if isinstance(base, Ref):
                 full = base.name + raw[len(root) :]
                 ref = Ref(canonical(full), raw)
@@ -1025,6 +1154,55 @@ class _Reader:
 
 # Exceptions a compatibility shim catches when a name or argument is missing.
 _COMPAT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "TypeError"})
+
+
+def _module_attribute(home: ProjectModule, parts: list[str]) -> Any:
+    """`models.build_model`, `nets.cnn.make`: a name of a project module (or of one it imports)."""
+    value: Any = home
+    for part in parts:
+        if not isinstance(value, ProjectModule):
+            return _MISSING
+        value = value.scope.names.get(part, _MISSING)
+    return value
+
+
+# The expressions a module-level constant of another module is read from: nothing they hold
+# records a call, a layer or a seed.
+_CONSTANT_NODES = (
+    cst.Integer,
+    cst.Float,
+    cst.SimpleString,
+    cst.Name,
+    cst.UnaryOperation,
+    cst.BinaryOperation,
+    cst.Tuple,
+    cst.List,
+    cst.Element,
+    cst.Comma,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.BaseUnaryOp,
+    cst.BaseBinaryOp,
+    cst.BaseParenthesizableWhitespace,
+    cst.Comment,
+    cst.EmptyLine,
+    cst.Newline,
+    cst.TrailingWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.SimpleWhitespace,
+)
+
+
+def _is_constant(node: cst.CSTNode) -> bool:
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, _CONSTANT_NODES):
+            return False
+        pending.extend(child_nodes(current))
+    return True
 
 
 def _catches_compat_errors(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:

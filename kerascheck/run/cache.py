@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 CACHE_DIR = ".kerascheck_cache"
 # A cached result is only as good as the code that made it: the key includes the stamp of
 # every module of kerascheck and of its rules, so an edited rule in a dev install is re-run.
-_FORMAT = 2
+_FORMAT = 3
 
 
 def _code_stamp() -> str:
@@ -97,7 +97,11 @@ class Cache:
                 stored = json.load(handle)
             if stored.get("key") != key:
                 return None
-            return _decode(stored, path)
+            result = _decode(stored, path)
+            # A result read through other project files holds only while they are unchanged.
+            if not all(_unchanged(*used) for used in result.used_files):
+                return None
+            return result
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -184,6 +188,7 @@ def _encode(key: str, result: FileResult) -> dict[str, Any]:
             {"message": e.message, "line": e.line, "column": e.column, "cell": e.cell}
             for e in result.errors
         ],
+        "used_files": [list(used) for used in result.used_files],
     }
 
 
@@ -208,7 +213,16 @@ def _decode(stored: dict[str, Any], path: str) -> FileResult:
         suppressed=[_decode_diagnostic(d, path) for d in stored["suppressed"]],
         parsed=parsed,
         checked=checked,
+        used_files=[(str(p), int(size), int(mtime)) for p, size, mtime in stored["used_files"]],
     )
+
+
+def _unchanged(path: str, size: int, mtime_ns: int) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns) == (size, mtime_ns)
 
 
 # What marks the root of a project: the cache goes next to the nearest one.

@@ -52,7 +52,7 @@ def _encoding(data: bytes) -> str:
 
 
 def fix_python(data: bytes, path: str, settings: Settings, unsafe: bool) -> FileFix:
-    if not mentions_keras(data):
+    if not mentions_keras(data, path):
         return FileFix(path, FileResult(path=path, checked=False))
     try:
         encoding = _encoding(data)

@@ -90,14 +90,21 @@ def split_back(
     out: dict[int, list[str]] = {c.index: [] for c in cells}
     placed: list[tuple[int, int]] = []
 
+    indents = {c.index: c.indent for c in cells}
+
     def original(i: int) -> str:
         cell, n = where[i]
         return originals[cell][n]
 
     def is_python(i: int) -> bool:
-        return old_lines[i].rstrip("\r\n") == original(i).rstrip("\r\n")
+        line, indent = original(i), indents[where[i][0]]
+        if indent and line.startswith(indent):
+            line = line[len(indent) :]  # IPython ran the cell dedented; so was it read
+        return old_lines[i].rstrip("\r\n") == line.rstrip("\r\n")
 
-    def put(cell: int, line: str) -> None:
+    def put(cell: int, line: str, new: bool = True) -> None:
+        if new and indents[cell] and line.strip():
+            line = indents[cell] + line  # back under the cell's leading indent
         out[cell].append(line)
         placed.append((cell, len(out[cell])))
 
@@ -109,7 +116,7 @@ def split_back(
                 cell = where[i][0]
                 if not line.endswith(("\n", "\r")):
                     line += _ending(originals[cell])
-                put(cell, line)
+                put(cell, line, new=False)
             continue
         if i1 < i2:
             owners = {where[i][0] for i in range(i1, i2)}
@@ -123,7 +130,7 @@ def split_back(
                 ending = _ending(originals[cell])
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                     line = _restore_magic(old_lines[i], original(i), new_lines[j])
-                    put(cell, line.rstrip("\r\n") + ending)
+                    put(cell, line.rstrip("\r\n") + ending, new=False)
                 continue
         else:
             neighbours = [i for i in (i1 - 1, i1) if 0 <= i < len(old_lines) and is_python(i)]
@@ -187,7 +194,7 @@ def fix_notebook(data: bytes, path: str, settings: Settings, unsafe: bool) -> Fi
         notebook = json.loads(raw)
     except (NotebookError, UnicodeDecodeError, json.JSONDecodeError):
         return FileFix(path, check_notebook(data, path, settings))
-    if not python or not mentions_keras(join(cells).text.encode("utf-8")):
+    if not python or not mentions_keras(join(cells).text.encode("utf-8"), path):
         return FileFix(path, check_notebook(data, path, settings))
     # Only cells that parse alone are fixed: Jupyter runs them one by one.
     cells = [c for c in cells if _parses(c.text)]

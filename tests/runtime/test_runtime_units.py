@@ -87,3 +87,14 @@ def test_tree_listing_reports_created_changed_and_removed_files(tmp_path: Path) 
         f"created {tmp_path / 'created.txt'}",
         f"removed {tmp_path / 'removed.txt'}",
     ]
+
+
+def test_notebook_cells_are_dedented_as_ipython_runs_them(tmp_path: Path) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": ["  for x in (1, 2):\n", "      y = x\n", "  !ls"]}
+        ]
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert notebook_cells(str(path)) == [(1, "for x in (1, 2):\n    y = x\npass\n")]

@@ -23,7 +23,7 @@ def run_script(path: str, args: list[str]) -> None:
 
 def notebook_cells(path: str) -> list[tuple[int, str]]:
     """(cell number, source) of each code cell, 1-based over all cells, with IPython syntax
-    masked the way the static checker masks it (`%%time` cells keep their Python)."""
+    masked and dedented the way the static checker does it (`%%time` cells keep their Python)."""
     # Imported here: the static reader is heavy, and only notebooks need its masking.
     from kerascheck.read.notebook import mask_cell
 
@@ -35,7 +35,7 @@ def notebook_cells(path: str) -> list[tuple[int, str]]:
             continue
         source = cell.get("source", "")
         text = "".join(source) if isinstance(source, list) else str(source)
-        lines, _ = mask_cell(text)
+        lines = mask_cell(text)[0]
         cells.append((number, "".join(lines)))
     return cells
 

@@ -1,0 +1,225 @@
+"""Other modules of the same project: find an imported module's file and parse it once."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import tokenize
+from dataclasses import dataclass
+
+import libcst as cst
+
+from kerascheck.read.file_bytes import SourceUnreadable, read_source
+
+# What marks the root of a project (the folder imports are also resolved from).
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+# A module read through an import is project code, not generated data: smaller than a checked file.
+_MAX_MODULE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a result that used another file depends on: its path, size and modification time."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(eq=False)
+class ParsedModule:
+    path: str
+    stamp: Stamp
+    module: cst.Module
+    # The ids of every node of the module, collected the first time a finding is placed.
+    _node_ids: set[int] | None = None
+
+    def __contains__(self, node_id: object) -> bool:
+        """Whether the node with this id belongs to this module."""
+        if self._node_ids is None:
+            self._node_ids = node_ids(self.module)
+        return node_id in self._node_ids
+
+
+# Parsed modules by absolute path, for the life of the process (a run; a worker), re-read
+# when the file's stamp changes (`check --watch`). None: the file does not parse.
+_PARSED: dict[str, tuple[Stamp, ParsedModule | None]] = {}
+_ROOTS: dict[str, str] = {}
+
+
+def stamp(path: str) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return Stamp(path, info.st_size, info.st_mtime_ns)
+
+
+def project_root(folder: str) -> str:
+    """The nearest folder at or above `folder` with a project marker, else `folder`."""
+    cached = _ROOTS.get(folder)
+    if cached is not None:
+        return cached
+    current = folder
+    root = folder
+    while True:
+        if any(os.path.lexists(os.path.join(current, m)) for m in _ROOT_MARKERS):
+            root = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    _ROOTS[folder] = root
+    return root
+
+
+def _candidates(base: str, dotted: str) -> list[str]:
+    parts = [p for p in dotted.split(".") if p]
+    if not parts:
+        return [os.path.join(base, "__init__.py")]
+    stem = os.path.join(base, *parts)
+    return [stem + ".py", os.path.join(stem, "__init__.py")]
+
+
+def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
+    """The file of module `dotted` imported from the file `importer` (`level` dots of a
+    relative import): for an absolute import the importer's folder, then the project root,
+    then its `src/`; None when no such file is there (a library, or not found)."""
+    if not importer or not os.path.isfile(importer):
+        return None
+    folder = os.path.dirname(os.path.abspath(importer))
+    if level:
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)
+        bases = [folder]
+    else:
+        root = project_root(folder)
+        bases = list(dict.fromkeys([folder, root, os.path.join(root, "src")]))
+    for base in bases:
+        for path in _candidates(base, dotted):
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def is_package_folder(importer: str, dotted: str, level: int = 0) -> bool:
+    """Whether `dotted` names a folder of modules (a package, or a namespace package)."""
+    found = find_module(importer, dotted, level)
+    if found is not None and found.endswith("__init__.py"):
+        return True
+    if not importer or not os.path.isfile(importer):
+        return False
+    folder = os.path.dirname(os.path.abspath(importer))
+    if level:
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)
+        return os.path.isdir(os.path.join(folder, *dotted.split("."))) if dotted else True
+    root = project_root(folder)
+    return any(
+        os.path.isdir(os.path.join(base, *dotted.split(".")))
+        for base in dict.fromkeys([folder, root, os.path.join(root, "src")])
+    )
+
+
+def parsed_module(path: str) -> ParsedModule | None:
+    """The module in `path` parsed (once while its stamp holds); None when it cannot be read,
+    decoded or parsed. Nothing in it is imported or run."""
+    current = stamp(path)
+    if current is None:
+        return None
+    cached = _PARSED.get(path)
+    if cached is not None and cached[0] == current:
+        return cached[1]
+    parsed = _parse(path, current)
+    _PARSED[path] = (current, parsed)
+    return parsed
+
+
+# A module whose text has none of these builds no model and seeds nothing: beyond a small
+# one (constants, `config.py`), it is not parsed.
+_WORTH_READING = (b"keras", b"tensorflow", b"seed")
+_SMALL_MODULE_BYTES = 4096
+
+
+def _parse(path: str, current: Stamp) -> ParsedModule | None:
+    try:
+        data = read_source(path, _MAX_MODULE_BYTES)
+        if len(data) > _SMALL_MODULE_BYTES and not any(w in data for w in _WORTH_READING):
+            return None
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+        module = cst.parse_module(text.removeprefix("\ufeff"))
+    except (OSError, SourceUnreadable, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
+        return None
+    return ParsedModule(path, current, module)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's children, read from its fields (libcst's `children` runs a visitor)."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    out: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            out.append(value)
+        elif isinstance(value, list | tuple):
+            out.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return out
+
+
+def node_ids(module: cst.Module) -> set[int]:
+    ids: set[int] = set()
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        ids.add(id(node))
+        pending.extend(child_nodes(node))
+    return ids
+
+
+# `import a.b as c`, `from .a import b, c`: the modules a file may import, found in its text
+# before it is parsed (a file that never names Keras is otherwise not parsed at all).
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w, \t*]+)|import[ \t]+([\w.]+))",
+    re.MULTILINE,
+)
+
+
+def imports_project_module(data: bytes, path: str, keywords: tuple[bytes, ...]) -> bool:
+    """Whether the source imports a module of the project whose text holds one of `keywords`
+    (a training script that imports its Keras model from `models.py`)."""
+    if not os.path.isfile(path) or b"import" not in data:
+        return False
+    for found in _IMPORT_LINE.finditer(data):
+        dots, module, names, plain = (
+            g.decode("ascii", "replace") if g else "" for g in found.groups()
+        )
+        level = len(dots)
+        wanted = [plain] if plain else [module] if module else []
+        if not plain:
+            prefix = f"{module}." if module else ""
+            wanted += [prefix + n.strip() for n in names.split(",") if n.strip() not in ("", "*")]
+        for dotted in wanted:
+            target = find_module(path, dotted, level)
+            if target is not None and _mentions(target, keywords):
+                return True
+    return False
+
+
+def _mentions(path: str, keywords: tuple[bytes, ...]) -> bool:
+    try:
+        data = read_source(path, _MAX_MODULE_BYTES)
+    except (OSError, SourceUnreadable):
+        return False
+    return any(word in data for word in keywords)

@@ -257,3 +257,13 @@ def test_constants_of_a_config_module_reach_the_shapes(tmp_path: Path) -> None:
     assert findings(report) == {("train.py", 6, "KC210")}
     _code, report = run_json("--isolated", "--select", "KC210", "train.py", cwd=tmp_path / "b")
     assert findings(report) == set()
+
+
+def test_parsed_modules_are_kept_in_a_bounded_cache(tmp_path: Path) -> None:
+    from kerascheck.read import project
+
+    for index in range(project._MAX_PARSED + 5):
+        module = tmp_path / f"m{index}.py"
+        module.write_text("import keras\nUNITS = 3\n", encoding="utf-8")
+        assert project.parsed_module(str(module)) is not None
+    assert len(project._PARSED) <= project._MAX_PARSED

@@ -6,7 +6,9 @@ import dataclasses
 import io
 import os
 import re
+import sys
 import tokenize
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import libcst as cst
@@ -46,7 +48,10 @@ class ParsedModule:
 
 # Parsed modules by absolute path, for the life of the process (a run; a worker), re-read
 # when the file's stamp changes (`check --watch`). None: the file does not parse.
-_PARSED: dict[str, tuple[Stamp, ParsedModule | None]] = {}
+# Parsed modules by path, the most recently used last; bounded, since a libcst tree is
+# many times its file's size and a run checks thousands of files.
+_PARSED: OrderedDict[str, tuple[Stamp, ParsedModule | None]] = OrderedDict()
+_MAX_PARSED = 32
 _ROOTS: dict[str, str] = {}
 
 
@@ -85,11 +90,47 @@ def _candidates(base: str, dotted: str) -> list[str]:
     return [stem + ".py", os.path.join(stem, "__init__.py")]
 
 
+# Libraries no project shadows: their imports are never looked for among the project's files
+# (most imports of a Keras script are of these; each look costs several file-system calls).
+_LIBRARIES = frozenset(sys.stdlib_module_names) | frozenset(
+    {
+        "keras",
+        "tensorflow",
+        "tf_keras",
+        "numpy",
+        "pandas",
+        "scipy",
+        "sklearn",
+        "matplotlib",
+        "seaborn",
+        "torch",
+        "jax",
+        "cv2",
+        "PIL",
+        "tqdm",
+        "h5py",
+        "IPython",
+        "google",
+        "absl",
+        "tensorflow_datasets",
+        "tensorflow_hub",
+        "tensorboard",
+        "skimage",
+        "plotly",
+        "requests",
+    }
+)
+
+
+def _library(dotted: str, level: int) -> bool:
+    return not level and dotted.split(".", 1)[0] in _LIBRARIES
+
+
 def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
     """The file of module `dotted` imported from the file `importer` (`level` dots of a
     relative import): for an absolute import the importer's folder, then the project root,
     then its `src/`; None when no such file is there (a library, or not found)."""
-    if not importer or not os.path.isfile(importer):
+    if _library(dotted, level) or not importer or not os.path.isfile(importer):
         return None
     folder = os.path.dirname(os.path.abspath(importer))
     if level:
@@ -108,6 +149,8 @@ def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
 
 def is_package_folder(importer: str, dotted: str, level: int = 0) -> bool:
     """Whether `dotted` names a folder of modules (a package, or a namespace package)."""
+    if _library(dotted, level):
+        return False
     found = find_module(importer, dotted, level)
     if found is not None and found.endswith("__init__.py"):
         return True
@@ -133,9 +176,13 @@ def parsed_module(path: str) -> ParsedModule | None:
         return None
     cached = _PARSED.get(path)
     if cached is not None and cached[0] == current:
+        _PARSED.move_to_end(path)
         return cached[1]
     parsed = _parse(path, current)
     _PARSED[path] = (current, parsed)
+    _PARSED.move_to_end(path)
+    while len(_PARSED) > _MAX_PARSED:
+        _PARSED.popitem(last=False)
     return parsed
 
 

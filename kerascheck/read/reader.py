@@ -40,6 +40,9 @@ from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.
 _MAX_INLINE_DEPTH = 4
+# How far other modules of the project are followed: the checked file's own imports (1) and
+# what those import (2). Deeper chains stay unknown; following them costs more than it finds.
+_MAX_PROJECT_DEPTH = 2
 
 _SEED_FUNCTIONS: dict[str, SeedKind] = {
     "keras.utils.set_random_seed": SeedKind.KERAS,
@@ -147,6 +150,7 @@ class _Reader:
         # Other modules of the project read through imports, by path (None: being read, or
         # unreadable), and the file whose imports are being resolved.
         self.project_modules: dict[str, ProjectModule | None] = {}
+        self.project_depth = 0
         self.importer = path
 
     # ------------------------------------------------------------ driving
@@ -356,6 +360,8 @@ class _Reader:
 
     def project_module(self, dotted: str, level: int) -> ProjectModule | None:
         """The module `dotted` of this project, read once (imports, functions, constants)."""
+        if self.project_depth >= _MAX_PROJECT_DEPTH:
+            return None
         path = find_module(self.importer, dotted, level)
         if path is None or path == os.path.abspath(self.file.path):
             return None  # not in the project, or the checked file itself
@@ -369,10 +375,12 @@ class _Reader:
         outer = (self.scope, self.imports, self.importer, self.function, self.anchor)
         self.scope, self.imports, self.importer = home.scope, home.imports, path
         self.function = "<import>"  # nothing there is module level of the checked file
+        self.project_depth += 1
         try:
             for stmt in parsed.module.body:
                 self.module_level_name(stmt, home)
         finally:
+            self.project_depth -= 1
             self.scope, self.imports, self.importer, self.function, self.anchor = outer
         self.project_modules[path] = home
         stamp = parsed.stamp

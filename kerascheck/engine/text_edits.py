@@ -13,7 +13,6 @@ back to re-generating the module with the fix applied and keeping the changed st
 from __future__ import annotations
 
 import ast
-import dataclasses
 import difflib
 import itertools
 import warnings
@@ -25,6 +24,7 @@ from libcst._nodes.internal import CodegenState
 
 from kerascheck.engine import fix_imports
 from kerascheck.model.results import Edit, Fix, TextEdit, TextFix
+from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.notebook import split_lines
 
 NOT_IN_FILE = "its edit names a node that is not in the file (a bug in the rule)"
@@ -92,24 +92,6 @@ class _Replace(cst.CSTTransformer):
         return updated_node if edit is None else edit.replacement
 
 
-_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
-
-
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's children, read from its fields: libcst's `children` runs a visitor per node."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    out: list[cst.CSTNode] = []
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            out.append(value)
-        elif isinstance(value, (tuple, list)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode))
-    return out
-
-
 def _paths(root: cst.CSTNode, targets: set[int]) -> dict[int, frozenset[int]]:
     """For each target found under `root`: the ids of the nodes on the way down to it."""
     found: dict[int, frozenset[int]] = {}
@@ -122,7 +104,7 @@ def _paths(root: cst.CSTNode, targets: set[int]) -> dict[int, frozenset[int]]:
         if key in targets:
             found[key] = frozenset(path)
         path.append(key)
-        stack.extend((child, depth + 1) for child in _children(node))
+        stack.extend((child, depth + 1) for child in child_nodes(node))
     return found
 
 

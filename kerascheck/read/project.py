@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.file_bytes import SourceUnreadable, read_source
 
 # What marks the root of a project (the folder imports are also resolved from).
@@ -205,24 +205,6 @@ def _parse(path: str, current: Stamp) -> ParsedModule | None:
     except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
         return None
     return ParsedModule(path, current, module)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The node's children, read from its fields (libcst's `children` runs a visitor)."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    out: list[cst.CSTNode] = []
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            out.append(value)
-        elif isinstance(value, list | tuple):
-            out.extend(item for item in value if isinstance(item, cst.CSTNode))
-    return out
 
 
 def node_ids(module: cst.Module) -> set[int]:

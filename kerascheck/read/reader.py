@@ -25,17 +25,12 @@ from kerascheck.model.description import (
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
+from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.module_facts import all_statements, class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
-from kerascheck.read.project import (
-    ParsedModule,
-    child_nodes,
-    find_module,
-    is_package_folder,
-    parsed_module,
-)
+from kerascheck.read.project import ParsedModule, find_module, is_package_folder, parsed_module
 from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.

@@ -9,6 +9,8 @@ import sys
 import time
 
 
+# The same scan as processes.marked: this file runs alone, as a script started by path,
+# so it imports nothing of the package (which may be gone or half-upgraded by then).
 def _marked(needle: bytes) -> set[int]:
     found = set()
     for name in os.listdir("/proc"):

@@ -267,3 +267,56 @@ def test_parsed_modules_are_kept_in_a_bounded_cache(tmp_path: Path) -> None:
         module.write_text("import keras\nUNITS = 3\n", encoding="utf-8")
         assert project.parsed_module(str(module)) is not None
     assert len(project._PARSED) <= project._MAX_PARSED
+
+
+def test_names_imported_from_each_other_do_not_loop(tmp_path: Path) -> None:
+    # a.py and b.py each take a name from the other: reading either must end, and what can
+    # be known (b's own function) still reaches the checked file.
+    a = "import keras\nfrom b import head, UNITS\nWIDTH = UNITS\n"
+    b = (
+        "from keras import layers\nfrom a import WIDTH\nUNITS = WIDTH\n\n"
+        "def head(n):\n    return layers.Dense(n, activation='sigmoid')\n"
+    )
+    call = "keras.Sequential([keras.Input(shape=(20,)), head(5)])"
+    write(
+        tmp_path,
+        {"a.py": a, "b.py": b, "train.py": train("import keras\nfrom a import head", call)},
+    )
+    _code, report = run_json("--isolated", "--select", "KC302", "train.py", cwd=tmp_path)
+    assert findings(report) == {("train.py", 8, "KC302")}
+    assert report["errors"] == []
+
+
+def test_a_module_is_parsed_only_when_one_of_its_names_is_used(tmp_path: Path) -> None:
+    from kerascheck.engine.check import check_bytes
+    from kerascheck.engine.registry import all_rules
+    from kerascheck.model.settings import Settings
+    from kerascheck.read import project
+
+    write(tmp_path, {"used.py": MODELS, "unused.py": MODELS.replace("HIDDEN", "WIDTH")})
+    source = "import keras\nimport unused\nfrom used import build_model\nmodel = build_model(3)\n"
+    (tmp_path / "train.py").write_text(source, encoding="utf-8")
+    settings = Settings(rules=list(all_rules().values()))
+    project._PARSED.clear()
+    check_bytes(source.encode(), str(tmp_path / "train.py"), settings)
+    assert set(project._PARSED) == {str(tmp_path / "used.py")}
+
+
+def test_outline_keeps_what_an_import_sees() -> None:
+    from kerascheck.read.project import outline
+
+    text = (
+        "import keras; import os\n"
+        "class Big:\n    def method(self):\n        return 1\n"
+        "UNITS = 3\n"
+        "@decorator\nasync def fetch():\n    return 2\n"
+        "print('runs on import')\n"
+        "def build(n):\n    return keras.layers.Dense(n)"  # no newline at the end
+    )
+    visible, functions = outline(text)
+    assert visible == ("import keras; import os\nUNITS = 3\ndef fetch(): pass\ndef build(): pass\n")
+    assert functions == [
+        "@decorator\nasync def fetch():\n    return 2\n",
+        "def build(n):\n    return keras.layers.Dense(n)",
+    ]
+    assert outline("def broken(:\n") == ("def broken(:\n", [])

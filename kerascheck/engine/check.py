@@ -19,6 +19,7 @@ from kerascheck.model.description import FileModel
 from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span, TextFix
 from kerascheck.model.rule import RuleContext
 from kerascheck.model.settings import Settings
+from kerascheck.read.parsing import parse_source
 from kerascheck.read.project import imports_project_module
 from kerascheck.read.reader import read_module
 
@@ -44,7 +45,7 @@ PARSE_ERRORS: tuple[type[Exception], ...] = (
 
 
 def parse(text: str) -> cst.Module:
-    return cst.parse_module(text)
+    return parse_source(text)
 
 
 def syntax_error(path: str, exc: Exception, python_accepts: bool = False) -> FileError:
@@ -94,7 +95,9 @@ def mentions_keras(data: bytes, path: str = "") -> bool:
 
 def check_text(text: str, path: str, settings: Settings) -> FileResult:
     """Check Python source text (a .py file or the joined cells of a notebook)."""
-    return analyse_text(text, path, settings)[1]
+    with gc_paused():
+        # The tree is freed inside: the collector, back on with the tree alive, would scan it.
+        return _analyse_text(text, path, settings)[1]
 
 
 def analyse_text(text: str, path: str, settings: Settings) -> tuple[cst.Module | None, FileResult]:

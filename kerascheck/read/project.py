@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
 import sys
 import tokenize
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
 from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.file_bytes import SourceUnreadable, read_source
+from kerascheck.read.parsing import parse_source
 
 # What marks the root of a project (the folder imports are also resolved from).
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -33,16 +35,39 @@ class Stamp:
 
 @dataclass(eq=False)
 class ParsedModule:
+    """A module read through an import: its outline parsed, each function when first needed."""
+
     path: str
     stamp: Stamp
+    # The outline: the module's imports and assignments, and a stub for each function.
     module: cst.Module
-    # The ids of every node of the module, collected the first time a finding is placed.
+    # The source of each function the stubs stand for, in order (empty: no stubs).
+    function_sources: list[str] = field(default_factory=list)
+    _functions: dict[int, cst.FunctionDef | None] = field(default_factory=dict)
+    # The ids of every node read so far, collected when a finding is placed.
     _node_ids: set[int] | None = None
 
+    def function(self, index: int) -> cst.FunctionDef | None:
+        """The `index`-th function of the module, parsed once; None when it does not parse."""
+        if index not in self._functions:
+            node: cst.FunctionDef | None = None
+            try:
+                body = parse_source(self.function_sources[index]).body
+            except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
+                body = []
+            if len(body) == 1 and isinstance(body[0], cst.FunctionDef):
+                node = body[0]
+            self._functions[index] = node
+            self._node_ids = None
+        return self._functions[index]
+
     def __contains__(self, node_id: object) -> bool:
-        """Whether the node with this id belongs to this module."""
+        """Whether the node with this id belongs to this module (as far as it was read)."""
         if self._node_ids is None:
             self._node_ids = node_ids(self.module)
+            for node in self._functions.values():
+                if node is not None:
+                    self._node_ids |= node_ids(node)
         return node_id in self._node_ids
 
 
@@ -51,7 +76,7 @@ class ParsedModule:
 # Parsed modules by path, the most recently used last; bounded, since a libcst tree is
 # many times its file's size and a run checks thousands of files.
 _PARSED: OrderedDict[str, tuple[Stamp, ParsedModule | None]] = OrderedDict()
-_MAX_PARSED = 32
+_MAX_PARSED = 128
 _ROOTS: dict[str, str] = {}
 
 
@@ -122,7 +147,8 @@ _LIBRARIES = frozenset(sys.stdlib_module_names) | frozenset(
 )
 
 
-def _library(dotted: str, level: int) -> bool:
+def is_library(dotted: str, level: int) -> bool:
+    """Whether an import names a library no project shadows (never looked for in the project)."""
     return not level and dotted.split(".", 1)[0] in _LIBRARIES
 
 
@@ -130,7 +156,7 @@ def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
     """The file of module `dotted` imported from the file `importer` (`level` dots of a
     relative import): for an absolute import the importer's folder, then the project root,
     then its `src/`; None when no such file is there (a library, or not found)."""
-    if _library(dotted, level) or not importer or not os.path.isfile(importer):
+    if is_library(dotted, level) or not importer or not os.path.isfile(importer):
         return None
     folder = os.path.dirname(os.path.abspath(importer))
     if level:
@@ -149,7 +175,7 @@ def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
 
 def is_package_folder(importer: str, dotted: str, level: int = 0) -> bool:
     """Whether `dotted` names a folder of modules (a package, or a namespace package)."""
-    if _library(dotted, level):
+    if is_library(dotted, level):
         return False
     found = find_module(importer, dotted, level)
     if found is not None and found.endswith("__init__.py"):
@@ -198,16 +224,62 @@ def _parse(path: str, current: Stamp) -> ParsedModule | None:
         if len(data) > _SMALL_MODULE_BYTES and not any(w in data for w in _WORTH_READING):
             return None
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-        module = cst.parse_module(text.removeprefix("\ufeff"))
+        text = data.decode(encoding).removeprefix("\ufeff")
+        visible, functions = outline(text)
+        module = parse_source(visible)
     except (OSError, SourceUnreadable, SyntaxError, UnicodeDecodeError, LookupError):
         return None
     except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
         return None
-    return ParsedModule(path, current, module)
+    return ParsedModule(path, current, module, functions)
 
 
-def node_ids(module: cst.Module) -> set[int]:
+# The top-level statements another file can see through an import: what it imports, binds
+# and defines as functions. Classes, and statements that only run, are not read from there.
+_VISIBLE = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def outline(text: str) -> tuple[str, list[str]]:
+    """The source of the module's visible top-level statements, with a stub `def name(): pass`
+    standing for each function, and the functions' own sources in order. Reading through an
+    import then parses a fraction of the module (library code is mostly classes, and few of
+    its functions are ever called from the checked file). When CPython cannot parse the text:
+    the whole text, and no stubs."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text, []
+    lines = _LINE.findall(text)
+    parts: list[str] = []
+    functions: list[str] = []
+    done = 0  # lines already taken: statements after `;` share their first line
+    for stmt in tree.body:
+        if not isinstance(stmt, _VISIBLE):
+            continue
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+        start, end = max(first - 1, done), stmt.end_lineno or stmt.lineno
+        if start >= end:
+            continue
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            parts.append(f"def {stmt.name}(): pass\n")
+            functions.append("".join(lines[start:end]))
+        else:
+            parts.extend(lines[start:end])
+            if not parts[-1].endswith(("\n", "\r")):
+                parts.append("\n")
+        done = end
+    return "".join(parts), functions
+
+
+def node_ids(module: cst.CSTNode) -> set[int]:
     ids: set[int] = set()
     pending: list[cst.CSTNode] = [module]
     while pending:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,13 @@ from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.module_facts import all_statements, class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
-from kerascheck.read.project import ParsedModule, find_module, is_package_folder, parsed_module
+from kerascheck.read.project import (
+    ParsedModule,
+    find_module,
+    is_library,
+    is_package_folder,
+    parsed_module,
+)
 from kerascheck.read.shapes import infer_shapes
 
 # How deep calls to the file's own functions are followed.
@@ -91,6 +98,16 @@ class ProjectModule:
 
 
 @dataclass(eq=False)
+class Deferred:
+    """A name imported from another module of the project, read when first looked up: most
+    imported names are never used where the reader looks, and reading a module costs a parse."""
+
+    resolve: Callable[[], Any]
+    # Being read: two modules importing a name from each other stop here.
+    busy: bool = False
+
+
+@dataclass(eq=False)
 class Scope:
     names: dict[str, Any] = field(default_factory=dict)
     parent: Scope | None = None
@@ -99,9 +116,31 @@ class Scope:
         scope: Scope | None = self
         while scope is not None:
             if name in scope.names:
-                return scope.names[name]
+                value = scope.get(name)
+                if value is not _MISSING:
+                    return value
             scope = scope.parent
         return _MISSING
+
+    def get(self, name: str) -> Any:
+        """The name's value in this scope alone (a deferred import read now), or _MISSING."""
+        value = self.names.get(name, _MISSING)
+        if not isinstance(value, Deferred):
+            return value
+        deferred = value
+        if deferred.busy:
+            return _MISSING
+        deferred.busy = True
+        try:
+            value = deferred.resolve()
+        finally:
+            deferred.busy = False
+        if self.names.get(name) is deferred:
+            if value is _MISSING:
+                del self.names[name]
+            else:
+                self.names[name] = value
+        return value
 
 
 _MISSING = object()
@@ -147,6 +186,9 @@ class _Reader:
         self.project_modules: dict[str, ProjectModule | None] = {}
         self.project_depth = 0
         self.importer = path
+        # Where an import's module is, and whether it is a package, by (importer, name, level).
+        self.found: dict[tuple[str, str, int], str | None] = {}
+        self.packages: dict[tuple[str, str, int], bool] = {}
 
     # ------------------------------------------------------------ driving
 
@@ -357,7 +399,11 @@ class _Reader:
         """The module `dotted` of this project, read once (imports, functions, constants)."""
         if self.project_depth >= _MAX_PROJECT_DEPTH:
             return None
-        path = find_module(self.importer, dotted, level)
+        key = (self.importer, dotted, level)
+        if key not in self.found:
+            # Each name imported from a module asks for it; each look costs file-system calls.
+            self.found[key] = find_module(self.importer, dotted, level)
+        path = self.found[key]
         if path is None or path == os.path.abspath(self.file.path):
             return None  # not in the project, or the checked file itself
         if path in self.project_modules:
@@ -371,9 +417,16 @@ class _Reader:
         self.scope, self.imports, self.importer = home.scope, home.imports, path
         self.function = "<import>"  # nothing there is module level of the checked file
         self.project_depth += 1
+        functions = 0
         try:
             for stmt in parsed.module.body:
-                self.module_level_name(stmt, home)
+                if isinstance(stmt, cst.FunctionDef) and parsed.function_sources:
+                    # A stub: the function is parsed when the name is first looked up.
+                    resolve = functools.partial(_home_function, home, functions)
+                    home.scope.names[stmt.name.value] = Deferred(resolve)
+                    functions += 1
+                else:
+                    self.module_level_name(stmt, home)
         finally:
             self.project_depth -= 1
             self.scope, self.imports, self.importer, self.function, self.anchor = outer
@@ -407,36 +460,66 @@ class _Reader:
             ):
                 home.scope.names[small.target.value] = self.expr(small.value)
 
+    def deferred(self, resolve: Callable[[], Any]) -> Deferred:
+        """`resolve` run when the name is first looked up, as if at the import."""
+        importer, depth = self.importer, self.project_depth
+
+        def run() -> Any:
+            saved = self.importer, self.project_depth
+            self.importer, self.project_depth = importer, depth
+            try:
+                return resolve()
+            finally:
+                self.importer, self.project_depth = saved
+
+        return Deferred(run)
+
     def bind_project_module(self, local: str, dotted: str, level: int) -> None:
-        home = self.project_module(dotted, level)
-        if home is not None:
-            self.scope.names[local] = home
+        if self.project_depth >= _MAX_PROJECT_DEPTH or is_library(dotted, level):
+            return
+
+        def module() -> Any:
+            home = self.project_module(dotted, level)
+            return _MISSING if home is None else home
+
+        self.scope.names[local] = self.deferred(module)
 
     def import_from_project(self, stmt: cst.ImportFrom) -> None:
         """`from models import build_model`, `from .nets import cnn`: names of the project's
-        own modules, read through like the file's own."""
+        own modules, read through like the file's own, when first used."""
         dotted = dotted_name(stmt.module) if stmt.module is not None else ""
-        if dotted is None:
+        if dotted is None or not (dotted or stmt.relative):
             return
         level = len(stmt.relative)
-        home = self.project_module(dotted, level) if dotted or level else None
-        if isinstance(stmt.names, cst.ImportStar):
-            if home is not None:
-                public = {k: v for k, v in home.scope.names.items() if not k.startswith("_")}
-                self.scope.names.update(public)
+        if self.project_depth >= _MAX_PROJECT_DEPTH or is_library(dotted, level):
             return
-        package: bool | None = None
+        if isinstance(stmt.names, cst.ImportStar):
+            # Which names a star import binds is only known by reading the module now.
+            home = self.project_module(dotted, level)
+            if home is not None:
+                public = [k for k in home.scope.names if not k.startswith("_")]
+                self.scope.names.update({k: home.scope.names[k] for k in public})
+            return
         for alias in stmt.names:
             name = alias.evaluated_name
             local = alias.evaluated_alias or name
+            self.scope.names[local] = self.deferred(self.imported_name(dotted, level, name))
+
+    def imported_name(self, dotted: str, level: int, name: str) -> Callable[[], Any]:
+        def resolve() -> Any:
+            home = self.project_module(dotted, level)
             if home is not None and name in home.scope.names:
-                self.scope.names[local] = home.scope.names[name]
-                continue
-            if package is None:
-                package = is_package_folder(self.importer, dotted, level)
-            if package:
-                submodule = f"{dotted}.{name}" if dotted else name
-                self.bind_project_module(local, submodule, level)
+                return home.scope.get(name)
+            key = (self.importer, dotted, level)
+            if key not in self.packages:
+                self.packages[key] = is_package_folder(self.importer, dotted, level)
+            if self.packages[key]:
+                submodule = self.project_module(f"{dotted}.{name}" if dotted else name, level)
+                if submodule is not None:
+                    return submodule
+            return _MISSING
+
+        return resolve
 
     # ------------------------------------------------------------ classes and functions
 
@@ -1159,13 +1242,18 @@ class _Reader:
 _COMPAT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "TypeError"})
 
 
+def _home_function(home: ProjectModule, index: int) -> Any:
+    node = home.parsed.function(index)
+    return _MISSING if node is None else UserFunction(node, 0, home=home)
+
+
 def _module_attribute(home: ProjectModule, parts: list[str]) -> Any:
     """`models.build_model`, `nets.cnn.make`: a name of a project module (or of one it imports)."""
     value: Any = home
     for part in parts:
         if not isinstance(value, ProjectModule):
             return _MISSING
-        value = value.scope.names.get(part, _MISSING)
+        value = value.scope.get(part)
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,20 @@ def trace_data(file: FileModel) -> None:
 
 class _Tracer:
     def __init__(self, callees: dict[int, str], fits: dict[int, Fit]) -> None:
+        self.evaluators: dict[type[cst.CSTNode], Callable[[Any], Any]] = {
+            cst.Name: self.name,
+            cst.Call: self.call,
+            cst.Attribute: self.attribute,
+            cst.Integer: self.integer,
+            cst.Float: self.float_number,
+            cst.SimpleString: self.string,
+            cst.Tuple: self.sequence,
+            cst.List: self.sequence,
+            cst.UnaryOperation: self.unary,
+            cst.BinaryOperation: self.binary,
+            cst.Comparison: self.comparison,
+            cst.Subscript: self.subscript,
+        }
         self.callees = callees
         self.fits = fits
         self.env: dict[str, Any] = {}
@@ -226,53 +240,57 @@ class _Tracer:
 
     # ------------------------------------------------------------ expressions
 
-    def expr(self, node: cst.BaseExpression | None) -> Any:
+    def expr(self, node: cst.CSTNode | None) -> Any:
         if node is None:
             return None
-        if isinstance(node, cst.Name):
-            if node.value in ("True", "False", "None"):
-                return {"True": True, "False": False, "None": None}[node.value]
-            return self.env.get(node.value, UNKNOWN)
-        if isinstance(node, cst.Integer | cst.Float):
-            try:
-                return (
-                    int(node.value.replace("_", ""), 0)
-                    if isinstance(node, cst.Integer)
-                    else float(node.value.replace("_", ""))
-                )
-            except ValueError:
-                return UNKNOWN
-        if isinstance(node, cst.SimpleString):
-            value = string_value(node.value)
-            return value if isinstance(value, str) else UNKNOWN
-        if isinstance(node, cst.Tuple | cst.List):
-            items = [self.expr(e.value) for e in node.elements]
-            if any(isinstance(e, cst.StarredElement) for e in node.elements):
-                return UNKNOWN
-            return tuple(items) if isinstance(node, cst.Tuple) else items
-        if isinstance(node, cst.Attribute):
-            return self.attribute(node)
-        if isinstance(node, cst.UnaryOperation):
-            value = self.expr(node.expression)
-            if isinstance(node.operator, cst.Minus) and is_number(value):
-                return -value
-            return UNKNOWN
-        if isinstance(node, cst.BinaryOperation):
-            return self.binary(node)
-        if isinstance(node, cst.Comparison):
-            left = self.expr(node.left)
-            for target in node.comparisons:
-                self.expr(target.comparator)
-            if isinstance(left, DataFacts) and len(node.comparisons) == 1:
-                return DataFacts(shape=left.shape, dtype="bool", labels="binary", classes=2)
-            return UNKNOWN
-        if isinstance(node, cst.Subscript):
-            return self.subscript(node)
-        if isinstance(node, cst.Call):
-            return self.call(node)
+        # By exact type: isinstance against libcst's classes goes through ABCMeta in Python.
+        evaluate = self.evaluators.get(type(node))
+        if evaluate is not None:
+            return evaluate(node)
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 self.expr(child)
+        return UNKNOWN
+
+    def name(self, node: cst.Name) -> Any:
+        if node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        return self.env.get(node.value, UNKNOWN)
+
+    def integer(self, node: cst.Integer) -> Any:
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return UNKNOWN
+
+    def float_number(self, node: cst.Float) -> Any:
+        try:
+            return float(node.value.replace("_", ""))
+        except ValueError:
+            return UNKNOWN
+
+    def string(self, node: cst.SimpleString) -> Any:
+        value = string_value(node.value)
+        return value if isinstance(value, str) else UNKNOWN
+
+    def sequence(self, node: cst.Tuple | cst.List) -> Any:
+        items = [self.expr(e.value) for e in node.elements]
+        if any(type(e) is cst.StarredElement for e in node.elements):
+            return UNKNOWN
+        return tuple(items) if type(node) is cst.Tuple else items
+
+    def unary(self, node: cst.UnaryOperation) -> Any:
+        value = self.expr(node.expression)
+        if type(node.operator) is cst.Minus and is_number(value):
+            return -value
+        return UNKNOWN
+
+    def comparison(self, node: cst.Comparison) -> Any:
+        left = self.expr(node.left)
+        for target in node.comparisons:
+            self.expr(target.comparator)
+        if isinstance(left, DataFacts) and len(node.comparisons) == 1:
+            return DataFacts(shape=left.shape, dtype="bool", labels="binary", classes=2)
         return UNKNOWN
 
     def attribute(self, node: cst.Attribute) -> Any:

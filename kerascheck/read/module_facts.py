@@ -14,7 +14,7 @@ def top_imports(module: cst.Module) -> list[TopImport]:
     """Each top-level line of imports, with what it names and binds."""
     out: list[TopImport] = []
     for index, stmt in enumerate(module.body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is not cst.SimpleStatementLine:
             continue
         for small in stmt.body:
             if isinstance(small, cst.Import):
@@ -39,14 +39,28 @@ def class_methods(module: cst.Module) -> set[str]:
     """Names of the methods that the file's own classes define (any nesting of classes)."""
     out: set[str] = set()
     for statement in all_statements(module.body):
-        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
-            out.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef))
+        if type(statement) is cst.ClassDef and type(statement.body) is cst.IndentedBlock:
+            out.update(s.name.value for s in statement.body.body if type(s) is cst.FunctionDef)
     return out
 
 
 # The fields of compound statements that hold more statements (libcst's `children` would
 # build every node's child list, expressions included: several times the cost).
 _SUITE_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+# Per node type, by exact type: isinstance against libcst's classes goes through ABCMeta.
+_STATEMENT_LINES = (cst.SimpleStatementLine, cst.SimpleStatementSuite)
+_KINDS: dict[type, tuple[bool, tuple[str, ...]]] = {}
+
+
+def _kind(node_type: type) -> tuple[bool, tuple[str, ...]]:
+    """Whether nodes of this type are statements, and their fields that hold statements."""
+    known = _KINDS.get(node_type)
+    if known is None:
+        statement = issubclass(node_type, cst.BaseStatement | cst.SimpleStatementSuite)
+        fields = getattr(node_type, "__dataclass_fields__", {})
+        known = _KINDS[node_type] = (statement, tuple(f for f in _SUITE_FIELDS if f in fields))
+    return known
 
 
 def all_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
@@ -55,16 +69,21 @@ def all_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
     stack = list(reversed(body))
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.BaseStatement | cst.SimpleStatementSuite):
+        node_type = type(node)
+        if node_type in _STATEMENT_LINES:
             # A one-line block (`if x: y = 1`) is yielded like a statement line.
             yield node
-            if isinstance(node, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            continue
+        statement, fields = _kind(node_type)
+        if statement:
+            yield node
+        for name in fields:
+            value = getattr(node, name)
+            if value is None:
                 continue
-        for name in _SUITE_FIELDS:
-            value = getattr(node, name, None)
-            if isinstance(value, cst.IndentedBlock):
+            if type(value) is cst.IndentedBlock:
                 stack.extend(reversed(value.body))
-            elif isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif isinstance(value, Sequence) and not isinstance(value, str):
+            elif isinstance(value, tuple | list):
                 stack.extend(reversed(value))
+            else:
+                stack.append(value)

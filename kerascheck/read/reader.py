@@ -189,6 +189,22 @@ class _Reader:
         # Where an import's module is, and whether it is a package, by (importer, name, level).
         self.found: dict[tuple[str, str, int], str | None] = {}
         self.packages: dict[tuple[str, str, int], bool] = {}
+        self.evaluators: dict[type[cst.CSTNode], Callable[[Any], Any]] = {
+            cst.Call: self.call,
+            cst.Name: self.name,
+            cst.Attribute: self.attribute,
+            cst.SimpleString: self.string,
+            cst.Integer: self.integer,
+            cst.Float: self.float_number,
+            cst.List: self.list_literal,
+            cst.Tuple: self.tuple_literal,
+            cst.BinaryOperation: self.binary,
+            cst.UnaryOperation: self.unary,
+            cst.Dict: self.dict_literal,
+            cst.ConcatenatedString: self.concatenated,
+            cst.ListComp: self.comprehension,
+            cst.GeneratorExp: self.comprehension,
+        }
 
     # ------------------------------------------------------------ driving
 
@@ -210,23 +226,23 @@ class _Reader:
             self.statement(stmt)
 
     def statement(self, stmt: cst.CSTNode) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 self.small_statement(small)
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             self.file.user_functions.add(stmt.name.value)
             self.scope.names[stmt.name.value] = UserFunction(stmt, self.anchor)
             self.functions[stmt.name.value] = self.scope.names[stmt.name.value]
-        elif isinstance(stmt, cst.ClassDef):
+        elif type(stmt) is cst.ClassDef:
             self.class_def(stmt)
-        elif isinstance(stmt, cst.For):
+        elif type(stmt) is cst.For:
             self.for_loop(stmt)
-        elif isinstance(stmt, cst.While):
+        elif type(stmt) is cst.While:
             self.expr(stmt.test)
             self.with_repeat(None, stmt.body)
             if stmt.orelse is not None:
                 self.block(stmt.orelse.body)
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             guard = _is_version_test(stmt.test)
             self.guards += guard
             try:
@@ -238,13 +254,13 @@ class _Reader:
                     self.arm(stmt.orelse)
             finally:
                 self.guards -= guard
-        elif isinstance(stmt, cst.Else):
+        elif type(stmt) is cst.Else:
             self.block(stmt.body)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             for item in stmt.items:
                 self.expr(item.item)
             self.block(stmt.body)
-        elif isinstance(stmt, cst.Try | cst.TryStar):
+        elif type(stmt) is cst.Try or type(stmt) is cst.TryStar:
             guard = any(_catches_compat_errors(h) for h in stmt.handlers)
             self.guards += guard
             try:
@@ -261,7 +277,7 @@ class _Reader:
             self.block(stmt.body)
 
     def block(self, body: cst.BaseSuite) -> None:
-        if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite):
+        if type(body) is cst.IndentedBlock or type(body) is cst.SimpleStatementSuite:
             self.statements(body.body)
 
     def arm(self, body: cst.BaseSuite | cst.If) -> None:
@@ -297,7 +313,7 @@ class _Reader:
             self.block(stmt.orelse.body)
 
     def range_count(self, node: cst.BaseExpression) -> int | None:
-        if not (isinstance(node, cst.Call) and dotted_name(node.func) == "range"):
+        if not (type(node) is cst.Call and dotted_name(node.func) == "range"):
             return None
         if self.scope.lookup("range") is not _MISSING:
             return None
@@ -311,7 +327,7 @@ class _Reader:
     # ------------------------------------------------------------ small statements
 
     def small_statement(self, stmt: cst.BaseSmallStatement) -> None:
-        if isinstance(stmt, cst.Import):
+        if type(stmt) is cst.Import:
             self.imports.add_import(stmt)
             for alias in stmt.names:
                 local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
@@ -319,7 +335,7 @@ class _Reader:
                 self.note_import(alias.evaluated_name, alias)
                 if alias.evaluated_alias or "." not in alias.evaluated_name:
                     self.bind_project_module(local, alias.evaluated_name, 0)
-        elif isinstance(stmt, cst.ImportFrom):
+        elif type(stmt) is cst.ImportFrom:
             self.imports.add_import_from(stmt)
             if not isinstance(stmt.names, cst.ImportStar):
                 module = dotted_name(stmt.module) if stmt.module and not stmt.relative else None
@@ -328,27 +344,27 @@ class _Reader:
                     if module:
                         self.note_import(f"{module}.{alias.evaluated_name}", alias)
             self.import_from_project(stmt)
-        elif isinstance(stmt, cst.Assign):
+        elif type(stmt) is cst.Assign:
             value = self.expr(stmt.value)
             for target in stmt.targets:
                 self.bind_target(target.target, value, stmt)
-        elif isinstance(stmt, cst.AnnAssign):
+        elif type(stmt) is cst.AnnAssign:
             value = self.expr(stmt.value) if stmt.value is not None else UNKNOWN
             self.bind_target(stmt.target, value, stmt)
-        elif isinstance(stmt, cst.AugAssign):
+        elif type(stmt) is cst.AugAssign:
             self.expr(stmt.value)
             self.bind_target(stmt.target, UNKNOWN)
-        elif isinstance(stmt, cst.Expr):
+        elif type(stmt) is cst.Expr:
             self.expr(stmt.value)
-        elif isinstance(stmt, cst.Return):
+        elif type(stmt) is cst.Return:
             self.returned.append(self.expr(stmt.value) if stmt.value is not None else None)
 
     def bind_target(self, target: cst.BaseExpression, value: Any, stmt: Any = None) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             self.scope.names[target.value] = value
             self.imports.forget(target.value)
             self.name_model(value, target.value)
-        elif isinstance(target, cst.Attribute):
+        elif type(target) is cst.Attribute:
             name = dotted_name(target)
             if name is not None:
                 scope = self.scope
@@ -356,7 +372,7 @@ class _Reader:
                     scope = self.class_scope  # seen by the class's other methods
                 scope.names[name] = value
                 self.name_model(value, name)
-        elif isinstance(target, cst.Tuple | cst.List):
+        elif type(target) is cst.Tuple or type(target) is cst.List:
             elements = [e.value for e in target.elements]
             values: Sequence[Any]
             if isinstance(value, tuple | list) and len(value) == len(elements):
@@ -365,7 +381,7 @@ class _Reader:
                 values = [UNKNOWN] * len(elements)
             for element, item in zip(elements, values, strict=True):
                 self.bind_target(element, item)
-        elif isinstance(target, cst.Subscript):
+        elif type(target) is cst.Subscript:
             self.environ_assignment(target, stmt)
 
     def name_model(self, value: Any, name: str) -> None:
@@ -379,7 +395,7 @@ class _Reader:
         if resolved is None or resolved[0] != "os.environ" or len(target.slice) != 1:
             return
         index = target.slice[0].slice
-        if isinstance(index, cst.Index):
+        if type(index) is cst.Index:
             key = self.value_only(index.value)
             kind = _SEED_ENVIRON.get(key) if isinstance(key, str) else None
             if kind is not None:
@@ -420,7 +436,7 @@ class _Reader:
         functions = 0
         try:
             for stmt in parsed.module.body:
-                if isinstance(stmt, cst.FunctionDef) and parsed.function_sources:
+                if type(stmt) is cst.FunctionDef and parsed.function_sources:
                     # A stub: the function is parsed when the name is first looked up.
                     resolve = functools.partial(_home_function, home, functions)
                     home.scope.names[stmt.name.value] = Deferred(resolve)
@@ -439,24 +455,24 @@ class _Reader:
     def module_level_name(self, stmt: cst.BaseStatement, home: ProjectModule) -> None:
         """What a top-level statement of another module binds: a function, a constant, an
         import. Nothing else there is read (it runs on import, not in the checked file)."""
-        if isinstance(stmt, cst.FunctionDef):
+        if type(stmt) is cst.FunctionDef:
             home.scope.names[stmt.name.value] = UserFunction(stmt, self.anchor, home=home)
             return
-        if not isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is not cst.SimpleStatementLine:
             return
         for small in stmt.body:
-            if isinstance(small, cst.Import | cst.ImportFrom):
+            if type(small) is cst.Import or type(small) is cst.ImportFrom:
                 self.small_statement(small)
-            elif isinstance(small, cst.Assign) and _is_constant(small.value):
+            elif type(small) is cst.Assign and _is_constant(small.value):
                 value = self.expr(small.value)
                 for target in small.targets:
-                    if isinstance(target.target, cst.Name):
+                    if type(target.target) is cst.Name:
                         home.scope.names[target.target.value] = value
             elif (
-                isinstance(small, cst.AnnAssign)
+                type(small) is cst.AnnAssign
                 and small.value is not None
                 and _is_constant(small.value)
-                and isinstance(small.target, cst.Name)
+                and type(small.target) is cst.Name
             ):
                 home.scope.names[small.target.value] = self.expr(small.value)
 
@@ -532,7 +548,7 @@ class _Reader:
             return
         model = Model(kind="subclassed", var=stmt.name.value, node=stmt, seq=self.next_seq())
         self.file.anchors[id(stmt)] = self.anchor
-        methods = {f.name.value: f for f in _suite(stmt.body) if isinstance(f, cst.FunctionDef)}
+        methods = {f.name.value: f for f in _suite(stmt.body) if type(f) is cst.FunctionDef}
         outer = self.scope
         self.scope = Scope(parent=outer)
         start = len(self.file.models)
@@ -559,7 +575,7 @@ class _Reader:
         """An ordinary class: its methods share `self.*`, so a model built in `build()` is
         the one `train()` compiles and fits. `__init__` is read first, then the methods that
         set attributes of `self`, then the others, each group in source order."""
-        methods = [f for f in _suite(stmt.body) if isinstance(f, cst.FunctionDef)]
+        methods = [f for f in _suite(stmt.body) if type(f) is cst.FunctionDef]
         methods.sort(key=lambda f: (f.name.value != "__init__", not _sets_self(f)))
         outer, outer_class = self.scope, self.class_scope
         self.scope = self.class_scope = Scope(parent=outer)
@@ -610,7 +626,7 @@ class _Reader:
             else:
                 self.scope.names[name] = UNKNOWN
         for star in (fn.params.star_arg, fn.params.star_kwarg):
-            if isinstance(star, cst.Param):
+            if type(star) is cst.Param:
                 self.scope.names[star.name.value] = UNKNOWN
         self.function = label or fn.name.value
         self.returned = []
@@ -657,91 +673,100 @@ class _Reader:
         """Evaluate a small expression that records nothing (literals and constants)."""
         if isinstance(node, cst.Integer | cst.Float | cst.SimpleString | cst.Name):
             return self.expr(node)
-        if isinstance(node, cst.UnaryOperation | cst.BinaryOperation):
+        if type(node) is cst.UnaryOperation or type(node) is cst.BinaryOperation:
             return self.expr(node)
         return UNKNOWN
 
-    def expr(self, node: cst.BaseExpression | None) -> Any:
+    def expr(self, node: cst.CSTNode | None) -> Any:
         if node is None:
             return None
-        if isinstance(node, cst.Call):
-            return self.call(node)
-        if isinstance(node, cst.Name):
-            return self.name(node)
-        if isinstance(node, cst.Attribute):
-            return self.attribute(node)
-        if isinstance(node, cst.Integer):
-            try:
-                return int(node.value.replace("_", ""), 0)
-            except ValueError:
-                return UNKNOWN
-        if isinstance(node, cst.Float):
-            try:
-                return float(node.value.replace("_", ""))
-            except ValueError:
-                return UNKNOWN
-        if isinstance(node, cst.SimpleString):
-            return string_value(node.value)
-        if isinstance(node, cst.ConcatenatedString):
-            left, right = self.expr(node.left), self.expr(node.right)
-            if isinstance(left, str) and isinstance(right, str):
-                return left + right
-            return UNKNOWN
-        if isinstance(node, cst.List | cst.Tuple):
-            items = [self.element(e) for e in node.elements]
-            return items if isinstance(node, cst.List) else tuple(items)
-        if isinstance(node, cst.Dict):
-            return self.dict_literal(node)
-        if isinstance(node, cst.UnaryOperation):
-            operand = self.expr(node.expression)
-            if isinstance(node.operator, cst.Minus) and is_number(operand):
-                return -operand
-            if isinstance(node.operator, cst.Plus) and is_number(operand):
-                return operand
-            return UNKNOWN
-        if isinstance(node, cst.BinaryOperation):
-            left, right = self.expr(node.left), self.expr(node.right)
-            value = arithmetic(node.operator, left, right)
-            if is_unknown(value):
-                return self.opaque(node, [left, right]) or value
-            return value
-        if isinstance(node, cst.ListComp | cst.GeneratorExp):
-            return self.comprehension(node)
+        # By exact type: an isinstance check against a libcst class goes through ABCMeta in
+        # Python, and this runs for every expression of the file.
+        evaluate = self.evaluators.get(type(node))
+        if evaluate is not None:
+            return evaluate(node)
         self.visit_children(node)
         return UNKNOWN
+
+    def integer(self, node: cst.Integer) -> Any:
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return UNKNOWN
+
+    def float_number(self, node: cst.Float) -> Any:
+        try:
+            return float(node.value.replace("_", ""))
+        except ValueError:
+            return UNKNOWN
+
+    def string(self, node: cst.SimpleString) -> Any:
+        return string_value(node.value)
+
+    def concatenated(self, node: cst.ConcatenatedString) -> Any:
+        left, right = self.expr(node.left), self.expr(node.right)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return UNKNOWN
+
+    def list_literal(self, node: cst.List) -> Any:
+        return [self.element(e) for e in node.elements]
+
+    def tuple_literal(self, node: cst.Tuple) -> Any:
+        return tuple(self.element(e) for e in node.elements)
+
+    def unary(self, node: cst.UnaryOperation) -> Any:
+        operand = self.expr(node.expression)
+        operator = type(node.operator)
+        if operator is cst.Minus and is_number(operand):
+            return -operand
+        if operator is cst.Plus and is_number(operand):
+            return operand
+        return UNKNOWN
+
+    def binary(self, node: cst.BinaryOperation) -> Any:
+        left, right = self.expr(node.left), self.expr(node.right)
+        value = arithmetic(node.operator, left, right)
+        if is_unknown(value):
+            return self.opaque(node, [left, right]) or value
+        return value
 
     def visit_children(self, node: cst.CSTNode) -> None:
         """Record the calls inside an expression the reader does not evaluate."""
         # The common kinds by their fields, in source order: `children` rebuilds the node.
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             self.expr(node.value)
             for element in node.slice:
                 part = element.slice
-                if isinstance(part, cst.Index):
+                if type(part) is cst.Index:
                     self.expr(part.value)
-                elif isinstance(part, cst.Slice):
+                elif type(part) is cst.Slice:
                     self.expr(part.lower)
                     self.expr(part.upper)
                     self.expr(part.step)
             return
-        if isinstance(node, cst.Comparison):
+        if type(node) is cst.Comparison:
             self.expr(node.left)
             for target in node.comparisons:
                 self.expr(target.comparator)
             return
-        if isinstance(node, cst.BooleanOperation):
+        if type(node) is cst.BooleanOperation:
             self.expr(node.left)
             self.expr(node.right)
             return
         for child in node.children:
-            if isinstance(child, cst.BaseExpression):
+            kind = type(child)
+            expression = _IS_EXPRESSION.get(kind)
+            if expression is None:
+                expression = _IS_EXPRESSION[kind] = issubclass(kind, cst.BaseExpression)
+            if expression:
                 self.expr(child)
             elif not isinstance(child, _NO_EXPRESSIONS):
                 self.visit_children(child)
 
     def element(self, element: cst.BaseElement) -> Any:
         value = self.expr(element.value)
-        if isinstance(element, cst.StarredElement):
+        if type(element) is cst.StarredElement:
             if isinstance(value, Repeated):
                 return value
             return Repeated(UNKNOWN, None)
@@ -751,7 +776,7 @@ class _Reader:
         out: dict[Any, Any] = {}
         known = True
         for element in node.elements:
-            if isinstance(element, cst.DictElement):
+            if type(element) is cst.DictElement:
                 key, value = self.expr(element.key), self.expr(element.value)
                 if isinstance(key, str | int):
                     out[key] = value
@@ -875,12 +900,12 @@ class _Reader:
         receiver: Any = None
         method: str | None = None
         raw_func = dotted_name(func)
-        if isinstance(func, cst.Attribute) and raw_func is None:
+        if type(func) is cst.Attribute and raw_func is None:
             # `make().fit(...)`: a method on the result of an expression.
             receiver, target, method = self.expr(func.value), UNKNOWN, func.attr.value
         else:
             target = self.expr(func)
-            if isinstance(func, cst.Attribute) and is_unknown(target):
+            if type(func) is cst.Attribute and is_unknown(target):
                 method = func.attr.value
                 receiver = self.expr(func.value)
         args, kwargs, arg_nodes, star_args, star_kwargs = self.arguments(node)
@@ -1380,6 +1405,9 @@ def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:
 
 
 # Tokens and whitespace: nodes that never hold an expression (or a statement).
+# Whether a node type is an expression, by exact type (issubclass through ABCMeta once each).
+_IS_EXPRESSION: dict[type[cst.CSTNode], bool] = {}
+
 _NO_EXPRESSIONS = (
     cst.BaseStatement,
     cst.SimpleWhitespace,

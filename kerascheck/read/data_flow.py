@@ -92,20 +92,6 @@ def trace_data(file: FileModel) -> None:
 
 class _Tracer:
     def __init__(self, callees: dict[int, str], fits: dict[int, Fit]) -> None:
-        self.evaluators: dict[type[cst.CSTNode], Callable[[Any], Any]] = {
-            cst.Name: self.name,
-            cst.Call: self.call,
-            cst.Attribute: self.attribute,
-            cst.Integer: self.integer,
-            cst.Float: self.float_number,
-            cst.SimpleString: self.string,
-            cst.Tuple: self.sequence,
-            cst.List: self.sequence,
-            cst.UnaryOperation: self.unary,
-            cst.BinaryOperation: self.binary,
-            cst.Comparison: self.comparison,
-            cst.Subscript: self.subscript,
-        }
         self.callees = callees
         self.fits = fits
         self.env: dict[str, Any] = {}
@@ -244,9 +230,9 @@ class _Tracer:
         if node is None:
             return None
         # By exact type: isinstance against libcst's classes goes through ABCMeta in Python.
-        evaluate = self.evaluators.get(type(node))
+        evaluate = _EVALUATORS.get(type(node))
         if evaluate is not None:
-            return evaluate(node)
+            return evaluate(self, node)
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 self.expr(child)
@@ -576,6 +562,24 @@ class _Unique:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+# How the tracer evaluates each kind of expression (functions, not bound methods, so a
+# tracer is not a cycle left to the collector).
+_EVALUATORS: dict[type[cst.CSTNode], Callable[[_Tracer, Any], Any]] = {
+    cst.Name: _Tracer.name,
+    cst.Call: _Tracer.call,
+    cst.Attribute: _Tracer.attribute,
+    cst.Integer: _Tracer.integer,
+    cst.Float: _Tracer.float_number,
+    cst.SimpleString: _Tracer.string,
+    cst.Tuple: _Tracer.sequence,
+    cst.List: _Tracer.sequence,
+    cst.UnaryOperation: _Tracer.unary,
+    cst.BinaryOperation: _Tracer.binary,
+    cst.Comparison: _Tracer.comparison,
+    cst.Subscript: _Tracer.subscript,
+}
 
 
 def _body(body: Any) -> Sequence[cst.CSTNode]:

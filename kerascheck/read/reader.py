@@ -102,7 +102,9 @@ class Deferred:
     """A name imported from another module of the project, read when first looked up: most
     imported names are never used where the reader looks, and reading a module costs a parse."""
 
-    resolve: Callable[[], Any]
+    # Reads the name for the reader looking it up. It holds no reader itself: a reader its own
+    # scopes kept alive would leave the checked file's whole tree to the cyclic collector.
+    resolve: Callable[[_Reader], Any]
     # Being read: two modules importing a name from each other stop here.
     busy: bool = False
 
@@ -112,17 +114,17 @@ class Scope:
     names: dict[str, Any] = field(default_factory=dict)
     parent: Scope | None = None
 
-    def lookup(self, name: str) -> Any:
+    def lookup(self, name: str, reader: _Reader) -> Any:
         scope: Scope | None = self
         while scope is not None:
             if name in scope.names:
-                value = scope.get(name)
+                value = scope.get(name, reader)
                 if value is not _MISSING:
                     return value
             scope = scope.parent
         return _MISSING
 
-    def get(self, name: str) -> Any:
+    def get(self, name: str, reader: _Reader) -> Any:
         """The name's value in this scope alone (a deferred import read now), or _MISSING."""
         value = self.names.get(name, _MISSING)
         if not isinstance(value, Deferred):
@@ -132,7 +134,7 @@ class Scope:
             return _MISSING
         deferred.busy = True
         try:
-            value = deferred.resolve()
+            value = deferred.resolve(reader)
         finally:
             deferred.busy = False
         if self.names.get(name) is deferred:
@@ -189,22 +191,6 @@ class _Reader:
         # Where an import's module is, and whether it is a package, by (importer, name, level).
         self.found: dict[tuple[str, str, int], str | None] = {}
         self.packages: dict[tuple[str, str, int], bool] = {}
-        self.evaluators: dict[type[cst.CSTNode], Callable[[Any], Any]] = {
-            cst.Call: self.call,
-            cst.Name: self.name,
-            cst.Attribute: self.attribute,
-            cst.SimpleString: self.string,
-            cst.Integer: self.integer,
-            cst.Float: self.float_number,
-            cst.List: self.list_literal,
-            cst.Tuple: self.tuple_literal,
-            cst.BinaryOperation: self.binary,
-            cst.UnaryOperation: self.unary,
-            cst.Dict: self.dict_literal,
-            cst.ConcatenatedString: self.concatenated,
-            cst.ListComp: self.comprehension,
-            cst.GeneratorExp: self.comprehension,
-        }
 
     # ------------------------------------------------------------ driving
 
@@ -315,7 +301,7 @@ class _Reader:
     def range_count(self, node: cst.BaseExpression) -> int | None:
         if not (type(node) is cst.Call and dotted_name(node.func) == "range"):
             return None
-        if self.scope.lookup("range") is not _MISSING:
+        if self.scope.lookup("range", self) is not _MISSING:
             return None
         values = [self.value_only(a.value) for a in node.args if not a.keyword and not a.star]
         if not values or len(values) != len(node.args) or len(values) > 3:
@@ -476,29 +462,19 @@ class _Reader:
             ):
                 home.scope.names[small.target.value] = self.expr(small.value)
 
-    def deferred(self, resolve: Callable[[], Any]) -> Deferred:
+    def deferred(self, resolve: Callable[[_Reader], Any]) -> Deferred:
         """`resolve` run when the name is first looked up, as if at the import."""
-        importer, depth = self.importer, self.project_depth
-
-        def run() -> Any:
-            saved = self.importer, self.project_depth
-            self.importer, self.project_depth = importer, depth
-            try:
-                return resolve()
-            finally:
-                self.importer, self.project_depth = saved
-
-        return Deferred(run)
+        return Deferred(functools.partial(_as_imported, self.importer, self.project_depth, resolve))
 
     def bind_project_module(self, local: str, dotted: str, level: int) -> None:
         if self.project_depth >= _MAX_PROJECT_DEPTH or is_library(dotted, level):
             return
+        resolve = functools.partial(_Reader.module_value, dotted=dotted, level=level)
+        self.scope.names[local] = self.deferred(resolve)
 
-        def module() -> Any:
-            home = self.project_module(dotted, level)
-            return _MISSING if home is None else home
-
-        self.scope.names[local] = self.deferred(module)
+    def module_value(self, dotted: str, level: int) -> Any:
+        home = self.project_module(dotted, level)
+        return _MISSING if home is None else home
 
     def import_from_project(self, stmt: cst.ImportFrom) -> None:
         """`from models import build_model`, `from .nets import cnn`: names of the project's
@@ -519,23 +495,24 @@ class _Reader:
         for alias in stmt.names:
             name = alias.evaluated_name
             local = alias.evaluated_alias or name
-            self.scope.names[local] = self.deferred(self.imported_name(dotted, level, name))
+            resolve = functools.partial(
+                _Reader.imported_value, dotted=dotted, level=level, name=name
+            )
+            self.scope.names[local] = self.deferred(resolve)
 
-    def imported_name(self, dotted: str, level: int, name: str) -> Callable[[], Any]:
-        def resolve() -> Any:
-            home = self.project_module(dotted, level)
-            if home is not None and name in home.scope.names:
-                return home.scope.get(name)
-            key = (self.importer, dotted, level)
-            if key not in self.packages:
-                self.packages[key] = is_package_folder(self.importer, dotted, level)
-            if self.packages[key]:
-                submodule = self.project_module(f"{dotted}.{name}" if dotted else name, level)
-                if submodule is not None:
-                    return submodule
-            return _MISSING
-
-        return resolve
+    def imported_value(self, dotted: str, level: int, name: str) -> Any:
+        """`name` of module `dotted`: its value there, or a submodule of that name."""
+        home = self.project_module(dotted, level)
+        if home is not None and name in home.scope.names:
+            return home.scope.get(name, self)
+        key = (self.importer, dotted, level)
+        if key not in self.packages:
+            self.packages[key] = is_package_folder(self.importer, dotted, level)
+        if self.packages[key]:
+            submodule = self.project_module(f"{dotted}.{name}" if dotted else name, level)
+            if submodule is not None:
+                return submodule
+        return _MISSING
 
     # ------------------------------------------------------------ classes and functions
 
@@ -682,9 +659,9 @@ class _Reader:
             return None
         # By exact type: an isinstance check against a libcst class goes through ABCMeta in
         # Python, and this runs for every expression of the file.
-        evaluate = self.evaluators.get(type(node))
+        evaluate = _EVALUATORS.get(type(node))
         if evaluate is not None:
-            return evaluate(node)
+            return evaluate(self, node)
         self.visit_children(node)
         return UNKNOWN
 
@@ -808,7 +785,7 @@ class _Reader:
         return Repeated(value, count)
 
     def name(self, node: cst.Name) -> Any:
-        local = self.scope.lookup(node.value)
+        local = self.scope.lookup(node.value, self)
         if local is not _MISSING:
             return local
         if node.value in ("True", "False", "None"):
@@ -824,13 +801,13 @@ class _Reader:
     def attribute(self, node: cst.Attribute) -> Any:
         raw = dotted_name(node)
         if raw is not None:
-            local = self.scope.lookup(raw)
+            local = self.scope.lookup(raw, self)
             if local is not _MISSING:
                 return local
             root = raw.split(".", 1)[0]
-            base = self.scope.lookup(root)
+            base = self.scope.lookup(root, self)
             if isinstance(base, ProjectModule):
-                found = _module_attribute(base, raw.split(".")[1:])
+                found = _module_attribute(base, raw.split(".")[1:], self)
                 if found is not _MISSING:
                     return found
                 base = _MISSING  # a name the reader did not take from it: as imported
@@ -1267,18 +1244,49 @@ class _Reader:
 _COMPAT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "TypeError"})
 
 
-def _home_function(home: ProjectModule, index: int) -> Any:
+# How the reader evaluates each kind of expression (functions, not bound methods: a reader
+# holding its own methods would be a cycle keeping the checked tree alive).
+_EVALUATORS: dict[type[cst.CSTNode], Callable[[_Reader, Any], Any]] = {
+    cst.Call: _Reader.call,
+    cst.Name: _Reader.name,
+    cst.Attribute: _Reader.attribute,
+    cst.SimpleString: _Reader.string,
+    cst.Integer: _Reader.integer,
+    cst.Float: _Reader.float_number,
+    cst.List: _Reader.list_literal,
+    cst.Tuple: _Reader.tuple_literal,
+    cst.BinaryOperation: _Reader.binary,
+    cst.UnaryOperation: _Reader.unary,
+    cst.Dict: _Reader.dict_literal,
+    cst.ConcatenatedString: _Reader.concatenated,
+    cst.ListComp: _Reader.comprehension,
+    cst.GeneratorExp: _Reader.comprehension,
+}
+
+
+def _home_function(home: ProjectModule, index: int, _reader: _Reader) -> Any:
     node = home.parsed.function(index)
     return _MISSING if node is None else UserFunction(node, 0, home=home)
 
 
-def _module_attribute(home: ProjectModule, parts: list[str]) -> Any:
+def _as_imported(
+    importer: str, depth: int, resolve: Callable[[_Reader], Any], reader: _Reader
+) -> Any:
+    saved = reader.importer, reader.project_depth
+    reader.importer, reader.project_depth = importer, depth
+    try:
+        return resolve(reader)
+    finally:
+        reader.importer, reader.project_depth = saved
+
+
+def _module_attribute(home: ProjectModule, parts: list[str], reader: _Reader) -> Any:
     """`models.build_model`, `nets.cnn.make`: a name of a project module (or of one it imports)."""
     value: Any = home
     for part in parts:
         if not isinstance(value, ProjectModule):
             return _MISSING
-        value = value.scope.get(part)
+        value = value.scope.get(part, reader)
     return value
 
 

@@ -7,6 +7,16 @@ import dataclasses
 import libcst as cst
 
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+# Whether values of a type are nodes, by exact type: isinstance against libcst's classes goes
+# through ABCMeta in Python, once per value otherwise.
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(value_type: type) -> bool:
+    known = _IS_NODE.get(value_type)
+    if known is None:
+        known = _IS_NODE[value_type] = issubclass(value_type, cst.CSTNode)
+    return known
 
 
 def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -17,8 +27,9 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        value_type = type(value)
+        if value_type is tuple or value_type is list:
+            out.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(value_type):
             out.append(value)
-        elif isinstance(value, list | tuple):
-            out.extend(item for item in value if isinstance(item, cst.CSTNode))
     return out

@@ -117,17 +117,17 @@ class _Tracer:
             self.statement(stmt, functions)
 
     def statement(self, stmt: cst.CSTNode, functions: list[_Deferred]) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 self.small(small)
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             functions.append((stmt, dict(self.env)))
             self.env.pop(stmt.name.value, None)
-        elif isinstance(stmt, cst.ClassDef):
+        elif type(stmt) is cst.ClassDef:
             for item in _body(stmt.body):
-                if isinstance(item, cst.FunctionDef):
+                if type(item) is cst.FunctionDef:
                     functions.append((item, dict(self.env)))
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             self.expr(stmt.test)
             arms: list[Sequence[cst.CSTNode]] = [_body(stmt.body)]
             orelse: Any = stmt.orelse
@@ -135,9 +135,9 @@ class _Tracer:
                 self.expr(orelse.test)
                 arms.append(_body(orelse.body))
                 orelse = orelse.orelse
-            arms.append(_body(orelse.body) if isinstance(orelse, cst.Else) else [])
+            arms.append(_body(orelse.body) if type(orelse) is cst.Else else [])
             self.alternatives(arms, functions)
-        elif isinstance(stmt, cst.For | cst.While):
+        elif type(stmt) is cst.For or type(stmt) is cst.While:
             if isinstance(stmt, cst.For):
                 self.expr(stmt.iter)
                 self.bind(stmt.target, UNKNOWN)
@@ -150,13 +150,13 @@ class _Tracer:
             self.env = _join([before, self.env])
             if stmt.orelse is not None:
                 self.block(_body(stmt.orelse.body), functions)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             for item in stmt.items:
                 self.expr(item.item)
                 if item.asname is not None:
                     self.bind(item.asname.name, UNKNOWN)
             self.block(_body(stmt.body), functions)
-        elif isinstance(stmt, cst.Try | cst.TryStar):
+        elif type(stmt) is cst.Try or type(stmt) is cst.TryStar:
             self.block(_body(stmt.body), functions)
             if stmt.handlers:
                 arms = [[], *(_body(h.body) for h in stmt.handlers)]
@@ -178,20 +178,20 @@ class _Tracer:
         self.env = _join(ends)
 
     def small(self, stmt: cst.BaseSmallStatement) -> None:
-        if isinstance(stmt, cst.Assign):
+        if type(stmt) is cst.Assign:
             value = self.expr(stmt.value)
             for target in stmt.targets:
                 self.bind(target.target, value)
-        elif isinstance(stmt, cst.AnnAssign):
+        elif type(stmt) is cst.AnnAssign:
             self.bind(stmt.target, self.expr(stmt.value) if stmt.value is not None else UNKNOWN)
-        elif isinstance(stmt, cst.AugAssign):
+        elif type(stmt) is cst.AugAssign:
             operation = cst.BinaryOperation(
                 left=stmt.target, operator=_binary_operator(stmt.operator), right=stmt.value
             )
             self.bind(stmt.target, self.binary(operation))
-        elif isinstance(stmt, cst.Expr):
+        elif type(stmt) is cst.Expr:
             self.expr(stmt.value)
-        elif isinstance(stmt, cst.Import | cst.ImportFrom):
+        elif type(stmt) is cst.Import or type(stmt) is cst.ImportFrom:
             names = stmt.names if isinstance(stmt.names, Sequence) else []
             for alias in names:
                 local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
@@ -202,13 +202,13 @@ class _Tracer:
                     self.expr(child)
 
     def bind(self, target: cst.BaseExpression, value: Any) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             self.env[target.value] = value
-        elif isinstance(target, cst.Attribute):
+        elif type(target) is cst.Attribute:
             name = dotted_name(target)
             if name is not None:
                 self.env[name] = value
-        elif isinstance(target, cst.Tuple | cst.List):
+        elif type(target) is cst.Tuple or type(target) is cst.List:
             elements = [e.value for e in target.elements]
             starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
             if isinstance(value, tuple | list) and len(value) == len(elements) and not starred:
@@ -217,7 +217,7 @@ class _Tracer:
             else:
                 for element in elements:
                     self.bind(element, UNKNOWN)
-        elif isinstance(target, cst.Subscript):
+        elif type(target) is cst.Subscript:
             # `x[mask] = 0` changes values in place: what the array holds is no longer known.
             name = dotted_name(target.value)
             if name is not None and isinstance(self.env.get(name), DataFacts):

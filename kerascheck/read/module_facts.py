@@ -17,9 +17,9 @@ def top_imports(module: cst.Module) -> list[TopImport]:
         if type(stmt) is not cst.SimpleStatementLine:
             continue
         for small in stmt.body:
-            if isinstance(small, cst.Import):
+            if type(small) is cst.Import:
                 modules = tuple(alias.evaluated_name for alias in small.names)
-            elif isinstance(small, cst.ImportFrom):
+            elif type(small) is cst.ImportFrom:
                 named = dotted_name(small.module) if small.module is not None else None
                 modules = (named,) if named else ()
             else:

@@ -140,9 +140,10 @@ def mask_line(line: str) -> str | None:
                 prefix = stripped[: len(stripped) - len(rest)]
                 return indent + "pass;".ljust(len(prefix)) + rest
         return indent + "pass"
-    if _HELP.fullmatch(body) or _is_automagic(stripped):
+    # Help needs a `?`, an assigned result a `!` or `%`: most lines have neither.
+    if ("?" in body and _HELP.fullmatch(body)) or _is_automagic(stripped):
         return indent + "pass"
-    assigned = _ASSIGNED_MAGIC.match(body)
+    assigned = _ASSIGNED_MAGIC.match(body) if "!" in body or "%" in body else None
     if assigned:
         return f"{assigned.group(1)}{assigned.group(2)} = None"
     return None

@@ -732,13 +732,12 @@ class _Reader:
             self.expr(node.right)
             return
         for child in node.children:
-            kind = type(child)
-            expression = _IS_EXPRESSION.get(kind)
-            if expression is None:
-                expression = _IS_EXPRESSION[kind] = issubclass(kind, cst.BaseExpression)
-            if expression:
+            role = _ROLES.get(type(child))
+            if role is None:
+                role = _ROLES[type(child)] = _role(type(child))
+            if role is _EXPRESSION:
                 self.expr(child)
-            elif not isinstance(child, _NO_EXPRESSIONS):
+            elif role is _HOLDER:
                 self.visit_children(child)
 
     def element(self, element: cst.BaseElement) -> Any:
@@ -1413,8 +1412,18 @@ def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:
 
 
 # Tokens and whitespace: nodes that never hold an expression (or a statement).
-# Whether a node type is an expression, by exact type (issubclass through ABCMeta once each).
-_IS_EXPRESSION: dict[type[cst.CSTNode], bool] = {}
+# What a child node is to visit_children, by exact type (issubclass through ABCMeta once per
+# type, not isinstance for every child): an expression, a node that may hold expressions, or
+# neither (whitespace, brackets, statements).
+_EXPRESSION, _HOLDER, _NEITHER = "expression", "holder", "neither"
+_ROLES: dict[type[cst.CSTNode], str] = {}
+
+
+def _role(node_type: type[cst.CSTNode]) -> str:
+    if issubclass(node_type, cst.BaseExpression):
+        return _EXPRESSION
+    return _NEITHER if issubclass(node_type, _NO_EXPRESSIONS) else _HOLDER
+
 
 _NO_EXPRESSIONS = (
     cst.BaseStatement,

@@ -10,6 +10,7 @@ import libcst as cst
 from kerascheck.model.description import CallSite, FileModel, SeedCall, SeedKind
 from kerascheck.model.results import Applicability, Edit, Fix
 from kerascheck.model.values import CallValue
+from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.names import ImportTable
 
 # Seeds of random generators (not the determinism switches).
@@ -99,10 +100,21 @@ def _data_seeds(file: FileModel) -> set[int]:
                     kind = wanted[id(seed)]
                     if any(draws.get(id(n)) == kind for n in _calls_in(nxt)):
                         found.add(id(seed))
-        stack.extend(
-            c for c in node.children if isinstance(c, cst.BaseSuite | cst.BaseCompoundStatement)
-        )
+        stack.extend(c for c in child_nodes(node) if _holds_blocks(type(c)))
     return found
+
+
+_HOLDS_BLOCKS: dict[type, bool] = {}
+
+
+def _holds_blocks(node_type: type) -> bool:
+    """Whether nodes of this type are blocks or statements with blocks (by type, once: an
+    isinstance check against libcst's classes goes through ABCMeta for every node)."""
+    known = _HOLDS_BLOCKS.get(node_type)
+    if known is None:
+        known = issubclass(node_type, cst.BaseSuite | cst.BaseCompoundStatement)
+        _HOLDS_BLOCKS[node_type] = known
+    return known
 
 
 _BLOCK_HOLDERS = (
@@ -127,9 +139,9 @@ def _calls_in(node: cst.CSTNode) -> list[cst.CSTNode]:
     stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, cst.Call):
+        if type(item) is cst.Call:
             out.append(item)
-        stack.extend(item.children)
+        stack.extend(child_nodes(item))
     return out
 
 

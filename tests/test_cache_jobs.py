@@ -215,3 +215,14 @@ def test_chunks_balance_sizes_and_start_with_the_largest() -> None:
     # No chunk holds much more than its share, unless one file alone is larger.
     for chunk in chunks:
         assert sum(sizes[i] for i in chunk) < target + max(sizes[i] for i in chunk)
+
+
+def test_chunks_of_small_files_are_capped_in_count() -> None:
+    # Bytes say little of a notebook's work (outputs): many small files in one chunk made
+    # the last chunk as long as the first, run alone at the end.
+    from kerascheck.run.workers import MAX_CHUNK_FILES, balanced_chunks
+
+    sizes = [2_000_000] * 4 + [500] * 1000
+    chunks = balanced_chunks(sizes, workers=2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
+    assert max(len(chunk) for chunk in chunks) <= MAX_CHUNK_FILES

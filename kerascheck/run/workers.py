@@ -78,10 +78,16 @@ def _run_chunk(work: Callable[[Job], Out], chunk: list[Job]) -> list[Out]:
 # Chunks per worker: enough that the last ones to finish are short, few enough that handing
 # them out (a pickled job list and results each way) costs little.
 CHUNKS_PER_WORKER = 12
+# Files per chunk at most. Bytes are a poor measure of work for a notebook (its outputs,
+# images above all, can be most of its bytes): without a cap the last chunks, of the many
+# small files, held as much work as the first and ran alone at the end (on real code, one
+# worker idled a tenth of the run). With it, a chunk of small files is short.
+MAX_CHUNK_FILES = 16
 
 
 def balanced_chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
-    """Indices of jobs in chunks of about equal total size, the largest jobs first.
+    """Indices of jobs in chunks of about equal total size (and at most MAX_CHUNK_FILES
+    jobs), the largest jobs first.
 
     Workers take chunks as they finish the last, so a long file starts early instead of
     ending the run late, and a folder of long files is not one worker's share.
@@ -93,7 +99,7 @@ def balanced_chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
     for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
         current.append(i)
         total += sizes[i]
-        if total >= target:
+        if total >= target or len(current) >= MAX_CHUNK_FILES:
             chunks.append(current)
             current, total = [], 0
     if current:

@@ -30,7 +30,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 import corpus as corpus_gen  # noqa: E402
-from floor import count_lines  # noqa: E402
+from floor import count_lines, source_of  # noqa: E402
 
 from kerascheck.run.config import Overrides, Resolver  # noqa: E402
 from kerascheck.run.files import collect  # noqa: E402
@@ -158,6 +158,14 @@ def list_files(root: str) -> list[str]:
     .gitignore), so the floor parses exactly what the product checks."""
     files, _ = collect([root], Resolver(Overrides()))
     return files
+
+
+def python_size(path: str) -> int:
+    """Characters of Python in a file (the code cells of a notebook)."""
+    try:
+        return len(source_of(path))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return 0
 
 
 def machine() -> str:
@@ -299,11 +307,16 @@ def static_part(args: argparse.Namespace, report: Report, work: str) -> None:
     rss_all = peak_rss_mb(single_cmd, cwd=work)
     few = files[: max(1, len(files) // 10)]
     rss_few = peak_rss_mb(kerascheck_cmd(few, flags, *one_job, *no_cache), cwd=work)
-    largest = max(files, key=os.path.getsize)
-    rss_one = peak_rss_mb(kerascheck_cmd([largest], flags, *one_job, *no_cache), cwd=work)
+    # The files with the most Python (a notebook's bytes are mostly its outputs): a run's
+    # memory should be that of its largest file, however many files it checks.
+    largest = sorted(files, key=python_size, reverse=True)[:3]
+    rss_one = max(
+        peak_rss_mb(kerascheck_cmd([path], flags, *one_job, *no_cache), cwd=work)
+        for path in largest
+    )
     report.facts["peak RSS, --jobs 1"] = (
         f"{rss_all:.0f} MiB for all {len(files)} files, {rss_few:.0f} MiB for {len(few)} files, "
-        f"{rss_one:.0f} MiB for the largest file alone"
+        f"{rss_one:.0f} MiB for the largest of the three longest files alone"
     )
 
     report.ratio(
@@ -343,10 +356,10 @@ def static_part(args: argparse.Namespace, report: Report, work: str) -> None:
         share = warm.seconds / parallel.seconds
         report.ratio("warm cached run / cold run", share, "<= 0.15", share <= 0.15)
     report.ratio(
-        "peak RSS all files / one tenth of files",
-        rss_all / rss_few,
+        "peak RSS all files / the longest file's alone",
+        rss_all / rss_one,
         "about 1",
-        rss_all / rss_few < 1.25,
+        rss_all / rss_one < 1.25,
     )
 
     if not args.no_fixit and os.path.exists(FIXIT):

@@ -10,6 +10,7 @@ from kerascheck.knowledge.api_names import Unknown, diagnose, diagnose_path
 from kerascheck.model.description import AttributeRef
 from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
+from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.names import dotted_name
 
 
@@ -24,7 +25,7 @@ def _import_from_holding(ctx: RuleContext, alias: cst.CSTNode) -> cst.ImportFrom
             if not isinstance(node.names, cst.ImportStar) and any(a is alias for a in node.names):
                 return node
             continue
-        stack.extend(node.children)
+        stack.extend(child_nodes(node))
     return None
 
 

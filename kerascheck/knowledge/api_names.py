@@ -69,12 +69,24 @@ def is_module(name: str) -> bool:
 
 
 def children(module: str, view: View) -> list[str]:
+    """The names directly under `module`, sorted."""
+    tree = _children_by_module(view != "keras")
+    return list(tree.get(module, []))
+
+
+@functools.cache
+def _children_by_module(with_tf_only: bool) -> dict[str, list[str]]:
+    # Built once: scanning the whole list for each unknown name cost more than the rule.
     names = api()
-    pool = names.native if view == "keras" else names.native | names.tf_only
-    prefix = module + "."
-    return sorted(
-        n[len(prefix) :] for n in pool if n.startswith(prefix) and "." not in n[len(prefix) :]
-    )
+    pool = names.native | names.tf_only if with_tf_only else names.native
+    tree: dict[str, list[str]] = {}
+    for name in pool:
+        module, dot, last = name.rpartition(".")
+        if dot:
+            tree.setdefault(module, []).append(last)
+    for members in tree.values():
+        members.sort()
+    return tree
 
 
 def first_unknown(parts: list[str], view: View) -> int | None:

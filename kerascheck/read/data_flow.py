@@ -12,6 +12,7 @@ import libcst as cst
 
 from kerascheck.model.description import DataFacts, FileModel, Fit
 from kerascheck.model.values import UNKNOWN, is_unknown
+from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.names import dotted_name
 from kerascheck.read.shapes import propagate
@@ -197,7 +198,7 @@ class _Tracer:
                 local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
                 self.env.pop(local, None)
         elif isinstance(stmt, cst.Return | cst.Del | cst.Raise | cst.Assert):
-            for child in stmt.children:
+            for child in child_nodes(stmt):
                 if isinstance(child, cst.BaseExpression):
                     self.expr(child)
 

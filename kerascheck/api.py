@@ -11,14 +11,11 @@ import json
 from collections.abc import Iterable, Sequence
 
 from kerascheck.engine.check import check_bytes
-from kerascheck.engine.fixer import fix_text
-from kerascheck.engine.notebook_check import check_notebook
 from kerascheck.engine.registry import select_rules
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
 from kerascheck.run.config import ConfigError, Overrides
 from kerascheck.run.file_check import MAX_FILE_BYTES, check_file
-from kerascheck.run.fix_files import fix_paths as _fix_paths
 from kerascheck.run.fix_outcome import FixRun
 from kerascheck.run.pipeline import (
     STDIN,
@@ -75,6 +72,9 @@ def check_cells(
     """Check code cells as one notebook (IPython syntax allowed); findings name cells 1, 2, ..."""
     cells = [{"cell_type": "code", "metadata": {}, "source": source} for source in sources]
     data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode("utf-8")
+    # Imported here, as the fixer below: `kerascheck check` loads this module at start-up.
+    from kerascheck.engine.notebook_check import check_notebook
+
     return check_notebook(data, path, settings or default_settings())
 
 
@@ -93,9 +93,15 @@ def fix_paths(
     write: bool = True,
 ) -> FixRun:
     """Apply the findings' fixes (safe ones; also unsafe ones when asked) to these files."""
+    # Imported here: `kerascheck check` loads this module at start-up and never fixes.
+    from kerascheck.run.fix_files import fix_paths as _fix_paths
+
     return _fix_paths(paths, settings or default_settings(), unsafe=unsafe, write=write)
 
 
 def fix_source(source: str, settings: Settings | None = None, *, unsafe: bool = False) -> str:
     """Python source text with its fixes applied."""
+    # Imported here: `kerascheck check` loads this module at start-up and never fixes.
+    from kerascheck.engine.fixer import fix_text
+
     return fix_text(source, "<string>", settings or default_settings(), unsafe).text

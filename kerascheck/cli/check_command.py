@@ -13,7 +13,6 @@ from kerascheck.cli.config_command import show
 from kerascheck.cli.watch import watch as watch_paths
 from kerascheck.engine.registry import UnknownSelector, expand
 from kerascheck.report.emit import FORMATS
-from kerascheck.run.add_noqa import add_noqa
 
 
 @click.command()
@@ -135,6 +134,9 @@ def _check_once(request: api.Request, options: api.ReportOptions) -> None:
 
 
 def _add_noqa(outcome: api.Outcome, quiet: bool) -> int:
+    # Imported here: it loads the fixer, which a plain check (pre-commit) never needs.
+    from kerascheck.run.add_noqa import add_noqa
+
     done = add_noqa(outcome.result)
     for path, reason in done.skipped:
         click.echo(f"{path}: no noqa added: {reason}", err=True)

@@ -9,12 +9,12 @@ import tokenize
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from kerascheck.engine import suppressions
 from kerascheck.engine.positions import Locator
-from kerascheck.engine.text_edits import Converter
 from kerascheck.model.description import FileModel
 from kerascheck.model.results import Diagnostic, FileError, FileResult, Finding, Span, TextFix
 from kerascheck.model.rule import RuleContext
@@ -22,6 +22,9 @@ from kerascheck.model.settings import Settings
 from kerascheck.read.parsing import parse_source
 from kerascheck.read.project import imports_project_module
 from kerascheck.read.reader import read_module
+
+if TYPE_CHECKING:
+    from kerascheck.engine.text_edits import Converter
 
 KEYWORDS = (b"keras", b"tensorflow")
 
@@ -260,6 +263,10 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
                 fix = TextFix(finding.fix.applicability, finding.fix.description)
             elif finding.fix is not None:
                 if converter is None:
+                    # Imported here: only --fix, --diff and SARIF need edits, and a check of a
+                    # few files (pre-commit) pays for every module it imports.
+                    from kerascheck.engine.text_edits import Converter
+
                     converter = Converter(
                         locator.module, locator.source, file.anchors, locator.statement_lines
                     )

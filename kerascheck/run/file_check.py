@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kerascheck.engine.check import check_bytes
-from kerascheck.engine.notebook_check import check_notebook
 from kerascheck.model.results import FileError, FileResult
 from kerascheck.model.settings import Settings
 from kerascheck.read.file_bytes import MAX_FILE_BYTES, SourceUnreadable, read_source
@@ -32,6 +31,9 @@ def read_file(path: str) -> bytes | FileResult:
 def check_data(data: bytes, name: str, settings: Settings) -> FileResult:
     """Check a file's content; `name` says whether it is a notebook and names the findings."""
     if is_notebook(name):
+        # Imported here: a run of .py files (pre-commit) never loads the notebook reader.
+        from kerascheck.engine.notebook_check import check_notebook
+
         return check_notebook(data, name, settings)
     return check_bytes(data, name, settings)
 

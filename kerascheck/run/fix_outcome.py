@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kerascheck.engine.fixer import SkippedFix
 from kerascheck.model.results import Applicability, FileResult, RunResult
 from kerascheck.report.concise import location
+
+if TYPE_CHECKING:
+    from kerascheck.engine.fixer import SkippedFix
 
 
 @dataclass

@@ -23,7 +23,6 @@ from kerascheck.report.text import error_text
 from kerascheck.run.config import Overrides, Resolver
 from kerascheck.run.file_check import check_data, read_file
 from kerascheck.run.files import collect
-from kerascheck.run.fix_files import fix_data, fix_file
 from kerascheck.run.fix_outcome import FileFix, FixRun, skipped_line, summary_line
 from kerascheck.run.workers import check_files, default_jobs, map_jobs
 
@@ -104,6 +103,9 @@ def run(request: Request, resolver: Resolver | None = None) -> Outcome:
         data, name, settings = stdin
         output = data  # an excluded stdin goes back unchanged
         if settings is not None:
+            # Imported here: fixing loads the fixer, which a check never needs.
+            from kerascheck.run.fix_files import fix_data
+
             fixed = fix_data(data, name, settings, mode.unsafe)
             output = fixed.data if fixed.data is not None else data
             fixed.data = None
@@ -114,6 +116,9 @@ def run(request: Request, resolver: Resolver | None = None) -> Outcome:
 
 def _fix_one(job: tuple[str, Settings, bool, bool]) -> FileFix:
     """Fix one file (in a worker when there are many); what comes back holds no content."""
+    # Imported here: fixing loads the fixer, which a check never needs.
+    from kerascheck.run.fix_files import fix_file
+
     outcome = fix_file(*job)
     outcome.data = None
     return outcome

@@ -7,15 +7,16 @@ import dataclasses
 import libcst as cst
 
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
-# Whether values of a type are nodes, by exact type: isinstance against libcst's classes goes
-# through ABCMeta in Python, once per value otherwise.
-_IS_NODE: dict[type, bool] = {}
+_SUBCLASSES: dict[tuple[type, object], bool] = {}
 
 
-def _is_node(value_type: type) -> bool:
-    known = _IS_NODE.get(value_type)
+def of_kind(node_type: type, kind: type | tuple[type, ...]) -> bool:
+    """`issubclass(node_type, kind)`, remembered. An isinstance check against one of libcst's
+    classes runs ABCMeta's check in Python; asked once per type instead of once per node."""
+    key = (node_type, kind)
+    known = _SUBCLASSES.get(key)
     if known is None:
-        known = _IS_NODE[value_type] = issubclass(value_type, cst.CSTNode)
+        known = _SUBCLASSES[key] = issubclass(node_type, kind)
     return known
 
 
@@ -29,7 +30,7 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
         value = getattr(node, name)
         value_type = type(value)
         if value_type is tuple or value_type is list:
-            out.extend(item for item in value if _is_node(type(item)))
-        elif _is_node(value_type):
+            out.extend(item for item in value if of_kind(type(item), cst.CSTNode))
+        elif of_kind(value_type, cst.CSTNode):
             out.append(value)
     return out

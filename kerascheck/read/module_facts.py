@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import libcst as cst
 
 from kerascheck.model.description import TopImport
+from kerascheck.read.cst_fields import of_kind
 from kerascheck.read.names import ImportTable, dotted_name
 
 
@@ -48,18 +49,17 @@ def class_methods(module: cst.Module) -> set[str]:
 # build every node's child list, expressions included: several times the cost).
 _SUITE_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 
-# Per node type, by exact type: isinstance against libcst's classes goes through ABCMeta.
 _STATEMENT_LINES = (cst.SimpleStatementLine, cst.SimpleStatementSuite)
-_KINDS: dict[type, tuple[bool, tuple[str, ...]]] = {}
+_STATEMENTS = (cst.BaseStatement, cst.SimpleStatementSuite)
+# Per node type: its fields that hold statements.
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _kind(node_type: type) -> tuple[bool, tuple[str, ...]]:
-    """Whether nodes of this type are statements, and their fields that hold statements."""
-    known = _KINDS.get(node_type)
+def _block_fields(node_type: type) -> tuple[str, ...]:
+    known = _BLOCK_FIELDS.get(node_type)
     if known is None:
-        statement = issubclass(node_type, cst.BaseStatement | cst.SimpleStatementSuite)
         fields = getattr(node_type, "__dataclass_fields__", {})
-        known = _KINDS[node_type] = (statement, tuple(f for f in _SUITE_FIELDS if f in fields))
+        known = _BLOCK_FIELDS[node_type] = tuple(f for f in _SUITE_FIELDS if f in fields)
     return known
 
 
@@ -74,10 +74,9 @@ def all_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
             # A one-line block (`if x: y = 1`) is yielded like a statement line.
             yield node
             continue
-        statement, fields = _kind(node_type)
-        if statement:
+        if of_kind(node_type, _STATEMENTS):
             yield node
-        for name in fields:
+        for name in _block_fields(node_type):
             value = getattr(node, name)
             if value is None:
                 continue

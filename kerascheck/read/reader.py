@@ -26,7 +26,7 @@ from kerascheck.model.description import (
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
-from kerascheck.read.cst_fields import child_nodes
+from kerascheck.read.cst_fields import child_nodes, of_kind
 from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import arithmetic, is_number, string_value
 from kerascheck.read.module_facts import all_statements, class_methods, top_imports
@@ -732,12 +732,9 @@ class _Reader:
             self.expr(node.right)
             return
         for child in node.children:
-            role = _ROLES.get(type(child))
-            if role is None:
-                role = _ROLES[type(child)] = _role(type(child))
-            if role is _EXPRESSION:
+            if of_kind(type(child), cst.BaseExpression):
                 self.expr(child)
-            elif role is _HOLDER:
+            elif not of_kind(type(child), _NO_EXPRESSIONS):
                 self.visit_children(child)
 
     def element(self, element: cst.BaseElement) -> Any:
@@ -1412,18 +1409,6 @@ def _mutate_list(items: list[Any], method: str, args: tuple[Any, ...]) -> None:
 
 
 # Tokens and whitespace: nodes that never hold an expression (or a statement).
-# What a child node is to visit_children, by exact type (issubclass through ABCMeta once per
-# type, not isinstance for every child): an expression, a node that may hold expressions, or
-# neither (whitespace, brackets, statements).
-_EXPRESSION, _HOLDER, _NEITHER = "expression", "holder", "neither"
-_ROLES: dict[type[cst.CSTNode], str] = {}
-
-
-def _role(node_type: type[cst.CSTNode]) -> str:
-    if issubclass(node_type, cst.BaseExpression):
-        return _EXPRESSION
-    return _NEITHER if issubclass(node_type, _NO_EXPRESSIONS) else _HOLDER
-
 
 _NO_EXPRESSIONS = (
     cst.BaseStatement,

@@ -10,7 +10,7 @@ import libcst as cst
 from kerascheck.model.description import CallSite, FileModel, SeedCall, SeedKind
 from kerascheck.model.results import Applicability, Edit, Fix
 from kerascheck.model.values import CallValue
-from kerascheck.read.cst_fields import child_nodes
+from kerascheck.read.cst_fields import child_nodes, of_kind
 from kerascheck.read.names import ImportTable
 
 # Seeds of random generators (not the determinism switches).
@@ -100,30 +100,12 @@ def _data_seeds(file: FileModel) -> set[int]:
                     kind = wanted[id(seed)]
                     if any(draws.get(id(n)) == kind for n in _calls_in(nxt)):
                         found.add(id(seed))
-        stack.extend(c for c in child_nodes(node) if _holds_blocks(type(c)))
+        stack.extend(c for c in child_nodes(node) if of_kind(type(c), _BLOCKS))
     return found
 
 
-_HOLDS_BLOCKS: dict[type, bool] = {}
-
-
-def _holds_blocks(node_type: type) -> bool:
-    """Whether nodes of this type are blocks or statements with blocks (by type, once: an
-    isinstance check against libcst's classes goes through ABCMeta for every node)."""
-    known = _HOLDS_BLOCKS.get(node_type)
-    if known is None:
-        known = issubclass(node_type, cst.BaseSuite | cst.BaseCompoundStatement)
-        _HOLDS_BLOCKS[node_type] = known
-    return known
-
-
-_BLOCK_HOLDERS = (
-    cst.BaseSuite,
-    cst.BaseCompoundStatement,
-    cst.Else,
-    cst.ExceptHandler,
-    cst.Finally,
-)
+# Blocks, and statements that hold blocks.
+_BLOCKS = (cst.BaseSuite, cst.BaseCompoundStatement)
 
 
 def _seed_statement(stmt: cst.CSTNode, wanted: Mapping[int, SeedKind]) -> cst.CSTNode | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import libcst as cst
-from libcst._nodes.base import CSTNode
+from libcst import CSTNode
 
 # Every node libcst builds runs `_validate()` from `CSTNode.__post_init__`: a check written
 # for trees built by hand (a Name that is not an identifier, a missing space after `in`).

@@ -1,4 +1,4 @@
-"""Other modules of the same project: find an imported module's file and parse it once."""
+"""Other modules of the same project: find an imported module's file and parse its outline once."""
 
 from __future__ import annotations
 
@@ -71,10 +71,10 @@ class ParsedModule:
         return node_id in self._node_ids
 
 
-# Parsed modules by absolute path, for the life of the process (a run; a worker), re-read
-# when the file's stamp changes (`check --watch`). None: the file does not parse.
-# Parsed modules by path, the most recently used last; bounded, since a libcst tree is
-# many times its file's size and a run checks thousands of files.
+# Parsed modules by absolute path for the life of the process (a run; a worker), the most
+# recently used last, parsed again when the file's stamp changes (`check --watch`). None: the
+# file does not parse. Bounded: a libcst tree is many times its file's size, and a run
+# checks thousands of files (an outline, with the functions called so far, is a fraction).
 _PARSED: OrderedDict[str, tuple[Stamp, ParsedModule | None]] = OrderedDict()
 _MAX_PARSED = 128
 _ROOTS: dict[str, str] = {}

@@ -13,7 +13,13 @@ import libcst as cst
 from kerascheck.model.description import DataFacts, FileModel, Fit
 from kerascheck.model.values import UNKNOWN, is_unknown
 from kerascheck.read.cst_fields import child_nodes
-from kerascheck.read.literals import arithmetic, is_number, string_value
+from kerascheck.read.literals import (
+    arithmetic,
+    float_value,
+    integer_value,
+    is_number,
+    string_value,
+)
 from kerascheck.read.names import dotted_name
 from kerascheck.read.shapes import propagate
 
@@ -243,18 +249,6 @@ class _Tracer:
         if node.value in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.value]
         return self.env.get(node.value, UNKNOWN)
-
-    def integer(self, node: cst.Integer) -> Any:
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return UNKNOWN
-
-    def float_number(self, node: cst.Float) -> Any:
-        try:
-            return float(node.value.replace("_", ""))
-        except ValueError:
-            return UNKNOWN
 
     def string(self, node: cst.SimpleString) -> Any:
         value = string_value(node.value)
@@ -571,8 +565,8 @@ _EVALUATORS: dict[type[cst.CSTNode], Callable[[_Tracer, Any], Any]] = {
     cst.Name: _Tracer.name,
     cst.Call: _Tracer.call,
     cst.Attribute: _Tracer.attribute,
-    cst.Integer: _Tracer.integer,
-    cst.Float: _Tracer.float_number,
+    cst.Integer: lambda _tracer, node: integer_value(node),
+    cst.Float: lambda _tracer, node: float_value(node),
     cst.SimpleString: _Tracer.string,
     cst.Tuple: _Tracer.sequence,
     cst.List: _Tracer.sequence,

@@ -23,6 +23,22 @@ def string_value(literal: str) -> Any:
         return UNKNOWN
 
 
+def integer_value(node: cst.Integer) -> Any:
+    """The value of an integer literal (`1_000`, `0x1F`), or UNKNOWN."""
+    try:
+        return int(node.value.replace("_", ""), 0)
+    except ValueError:
+        return UNKNOWN
+
+
+def float_value(node: cst.Float) -> Any:
+    """The value of a float literal (`1e-3`, `1_0.5`), or UNKNOWN."""
+    try:
+        return float(node.value.replace("_", ""))
+    except ValueError:
+        return UNKNOWN
+
+
 def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 

@@ -28,7 +28,13 @@ from kerascheck.model.description import (
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
 from kerascheck.read.cst_fields import child_nodes, of_kind
 from kerascheck.read.data_flow import trace_data
-from kerascheck.read.literals import arithmetic, is_number, string_value
+from kerascheck.read.literals import (
+    arithmetic,
+    float_value,
+    integer_value,
+    is_number,
+    string_value,
+)
 from kerascheck.read.module_facts import all_statements, class_methods, top_imports
 from kerascheck.read.names import ImportTable, dotted_name, is_keras
 from kerascheck.read.project import (
@@ -665,18 +671,6 @@ class _Reader:
         self.visit_children(node)
         return UNKNOWN
 
-    def integer(self, node: cst.Integer) -> Any:
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return UNKNOWN
-
-    def float_number(self, node: cst.Float) -> Any:
-        try:
-            return float(node.value.replace("_", ""))
-        except ValueError:
-            return UNKNOWN
-
     def string(self, node: cst.SimpleString) -> Any:
         return string_value(node.value)
 
@@ -1247,8 +1241,8 @@ _EVALUATORS: dict[type[cst.CSTNode], Callable[[_Reader, Any], Any]] = {
     cst.Name: _Reader.name,
     cst.Attribute: _Reader.attribute,
     cst.SimpleString: _Reader.string,
-    cst.Integer: _Reader.integer,
-    cst.Float: _Reader.float_number,
+    cst.Integer: lambda _reader, node: integer_value(node),
+    cst.Float: lambda _reader, node: float_value(node),
     cst.List: _Reader.list_literal,
     cst.Tuple: _Reader.tuple_literal,
     cst.BinaryOperation: _Reader.binary,

@@ -92,3 +92,23 @@ def test_repeated_code_is_placed_within_its_statement() -> None:
     locator = Locator(module, source, file.anchors)
     assert locator.span(call).line == 6
     assert locator._module_spans is None
+
+
+def test_a_statement_is_printed_up_to_the_node_then_whole() -> None:
+    source = (
+        "import keras\ndef g():\n    m.add(keras.f(1))\n    m.add(keras.f(1))\n    keras.f(1)\n"
+    )
+    module = cst.parse_module(source)
+    file = read_module(module, "<test>")
+    body = module.body[1].body.body  # type: ignore[attr-defined]
+    first, second = (stmt.body[0].value.args[0].value for stmt in body[:2])
+    last = body[2].body[0].value
+    locator = Locator(module, source, file.anchors)
+    assert locator.span(second).line == 4
+    spans, _, whole = locator._statement_spans[1]
+    assert not whole and id(last) not in spans  # stopped after the second call
+    assert locator.span(first).line == 3  # printed before it: no second printing
+    assert not locator._statement_spans[1][2]
+    assert (locator.span(last).line, locator.span(last).column) == (5, 5)
+    assert locator._statement_spans[1][2]
+    assert locator._module_spans is None

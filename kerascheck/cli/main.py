@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
+from types import ModuleType
 
 import click
 
@@ -32,7 +34,7 @@ class _Group(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in _LAZY and name not in self.commands:
             module, _, attr = _LAZY[name].partition(":")
-            command: click.Command = getattr(importlib.import_module(module), attr)
+            command: click.Command = getattr(_import_command(module), attr)
             return command
         return super().get_command(ctx, name)
 
@@ -41,6 +43,25 @@ class _Group(click.Group):
         if args and args[0] not in group_flags and self.get_command(ctx, args[0]) is None:
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+def _import_command(name: str) -> ModuleType:
+    """Import a subcommand's module with the cyclic collector paused, then freeze what it
+    loaded out of the collector's later passes.
+
+    A command loads libcst and kerascheck: about 150,000 objects, none garbage, that live
+    until the process exits. The collector's passes over them while they load find nothing
+    (7-9 ms, 5% of checking one small file), and each full pass of a long run would walk
+    them again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(name)
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections.abc import Iterator, Mapping
 from types import TracebackType
@@ -27,6 +28,7 @@ class _OffsetState(CodegenState):
     spans: Spans
     starts: list[int]
     offset: int
+    until: cst.CSTNode | None
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -50,6 +52,8 @@ class _OffsetState(CodegenState):
         # A span recorded by record_syntactic_position (inside the node) wins.
         if id(node) not in self.spans:
             self.spans[id(node)] = (node, start, self.offset)
+        if node is self.until:
+            raise _Reached
 
     def record_syntactic_position(  # type: ignore[override]
         self,
@@ -88,6 +92,8 @@ class _Syntactic:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if kind is not None:
+            return  # printing stopped inside the node (`until`): its end was not printed
         spans = self.state.spans
         start = self.start
         end = self.state.offset
@@ -98,11 +104,19 @@ class _Syntactic:
         spans[id(self.node)] = (self.node, start, end)
 
 
-def node_code(node: cst.CSTNode, module: cst.Module, indent: str = "") -> tuple[str, Spans]:
+class _Reached(Exception):
+    """Code generation has printed the node asked for: the rest is not needed."""
+
+
+def node_code(
+    node: cst.CSTNode, module: cst.Module, indent: str = "", until: cst.CSTNode | None = None
+) -> tuple[str, Spans]:
     """The code of one node (a whole module too) and the syntactic span of each node in it.
 
     `indent` stands for the indentation of the blocks around the node: libcst writes it at
-    the start of each line inside the node that the enclosing blocks indent.
+    the start of each line inside the node that the enclosing blocks indent. With `until`,
+    printing stops once that node inside it is printed: the code up to there, and the spans
+    of the nodes printed whole by then.
     """
     state = _OffsetState(
         default_indent=module.default_indent, default_newline=module.default_newline
@@ -110,9 +124,11 @@ def node_code(node: cst.CSTNode, module: cst.Module, indent: str = "") -> tuple[
     state.spans = {}
     state.starts = []
     state.offset = 0
+    state.until = until
     if indent:
         state.indent_tokens.append(indent)
-    node._codegen(state)
+    with contextlib.suppress(_Reached):
+        node._codegen(state)
     return "".join(state.tokens), state.spans
 
 

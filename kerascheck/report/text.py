@@ -1,9 +1,10 @@
-"""The report for people: findings with code frames, a help line and a summary, via rich."""
+"""The report for people: findings with code frames, a help line and a summary; rich colours it."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from typing import IO
 
 from kerascheck.model.results import Applicability, Diagnostic, FileError, RunResult, Severity
@@ -89,6 +90,14 @@ def fix_hint(result: RunResult) -> str:
     return ""
 
 
+# What one print of the report holds: the line's own style, its (text, style) pieces, and
+# what ends it.
+_Printed = tuple[str, list[tuple[str, str]], str]
+
+# What rich leaves out of text it prints: bell, backspace, vertical tab, form feed, CR.
+_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))
+
+
 def render(
     result: RunResult, stream: IO[str] | None = None, color: bool | None = None, quiet: bool = False
 ) -> None:
@@ -96,45 +105,65 @@ def render(
     stream = stream or sys.stdout
     if color is None:
         color = stream.isatty() and "NO_COLOR" not in os.environ
-    if not color and not result.diagnostics and not result.errors:
-        # Nothing to lay out: the plain summary, without the start-up cost of loading rich.
-        stream.write("" if quiet else summary(result) + "\n")
-        return
+    printed = list(layout(result, quiet))
+    if not color and not any("\t" in text for _, pieces, _ in printed for text, _ in pieces):
+        # Nothing to colour: written as rich writes it to a file, without the cost of loading
+        # rich (13 ms, a tenth of checking one file). Tabs are left to rich, which expands
+        # them by the width characters take on screen.
+        write_plain(printed, stream)
+    else:
+        write_rich(printed, stream, color)
+
+
+def write_plain(printed: list[_Printed], stream: IO[str]) -> None:
+    for _, pieces, end in printed:
+        stream.write("".join(text for text, _ in pieces).translate(_STRIPPED) + end)
+
+
+def write_rich(printed: list[_Printed], stream: IO[str], color: bool) -> None:
     from rich.console import Console
     from rich.text import Text
 
     console = Console(
         file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True
     )
+    for style, pieces, end in printed:
+        line = Text(style=style)
+        for text, piece_style in pieces:
+            line.append(text, piece_style)
+        console.print(line, end=end)
+
+
+def layout(result: RunResult, quiet: bool = False) -> Iterator[_Printed]:
+    """What the report prints, one print at a time."""
     for item in in_order(result):
         if isinstance(item, FileError):
-            line = Text()
-            line.append(location(item.path, item.line, item.column, item.cell), "bold")
-            line.append(": ")
-            line.append("error", "bold red")
-            line.append(f": {item.message}")
-            console.print(line)
-            console.print()
+            where = location(item.path, item.line, item.column, item.cell)
+            yield (
+                "",
+                [(where, "bold"), (": ", ""), ("error", "bold red"), (f": {item.message}", "")],
+                "\n",
+            )
+            yield "", [], "\n"
             continue
         d = item
-        head = Text()
-        head.append(location(d.path, d.line, d.column, d.cell), "bold")
-        head.append(": ")
-        head.append(d.code, _STYLE[d.severity])
+        head = [
+            (location(d.path, d.line, d.column, d.cell), "bold"),
+            (": ", ""),
+            (d.code, _STYLE[d.severity]),
+        ]
         if d.fix is not None and d.fix.applicability is Applicability.SAFE:
-            head.append(" [*]", "cyan")
-        head.append(f" {d.message}")
-        console.print(head)
-        frame = Text()
-        for piece, style in _frame(d):
-            frame.append(piece, style)
+            head.append((" [*]", "cyan"))
+        head.append((f" {d.message}", ""))
+        yield "", head, "\n"
+        frame = _frame(d)
         if frame:
-            console.print(frame, end="")
+            yield "", frame, ""
         for label, hint in _help(d):
-            console.print(Text(f"  = {label}: ", "cyan").append(hint, ""))
-        console.print()
+            yield "cyan", [(f"  = {label}: ", ""), (hint, "")], "\n"
+        yield "", [], "\n"
     if not quiet:
-        console.print(Text(summary(result), "bold"))
+        yield "bold", [(summary(result), "")], "\n"
 
 
 def error_text(e: FileError) -> str:

@@ -1313,7 +1313,7 @@ def _is_constant(node: cst.CSTNode) -> bool:
     pending: list[cst.CSTNode] = [node]
     while pending:
         current = pending.pop()
-        if not isinstance(current, _CONSTANT_NODES):
+        if not of_kind(type(current), _CONSTANT_NODES):
             return False
         pending.extend(child_nodes(current))
     return True
@@ -1337,7 +1337,7 @@ def _is_version_test(test: cst.BaseExpression) -> bool:
     stack: list[cst.CSTNode] = [test]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             word = node.value.lower()
             if (
                 word in ("hasattr", "getattr")
@@ -1345,23 +1345,23 @@ def _is_version_test(test: cst.BaseExpression) -> bool:
                 or word.startswith(("keras_", "tf_", "tf1", "tf2"))
             ):
                 return True
-        elif isinstance(node, cst.Attribute):
+        elif type(node) is cst.Attribute:
             if "version" in node.attr.value.lower():
                 return True
             stack.append(node.value)
-        elif isinstance(node, cst.Call):
+        elif type(node) is cst.Call:
             stack.append(node.func)
             stack.extend(arg.value for arg in node.args)
-        elif isinstance(node, cst.Comparison):
+        elif type(node) is cst.Comparison:
             stack.append(node.left)
             stack.extend(target.comparator for target in node.comparisons)
-        elif isinstance(node, cst.BooleanOperation):
+        elif type(node) is cst.BooleanOperation:
             stack.extend((node.left, node.right))
-        elif isinstance(node, cst.UnaryOperation):
+        elif type(node) is cst.UnaryOperation:
             stack.append(node.expression)
-        elif isinstance(node, cst.Subscript):
+        elif type(node) is cst.Subscript:
             stack.append(node.value)
-        elif isinstance(node, cst.Tuple | cst.List):
+        elif type(node) is cst.Tuple or type(node) is cst.List:
             stack.extend(element.value for element in node.elements)
     return False
 

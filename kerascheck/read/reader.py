@@ -725,7 +725,8 @@ class _Reader:
             self.expr(node.left)
             self.expr(node.right)
             return
-        for child in node.children:
+        fields = _SOURCE_FIELDS.get(type(node))
+        for child in node.children if fields is None else _children_of(node, fields):
             if of_kind(type(child), cst.BaseExpression):
                 self.expr(child)
             elif not of_kind(type(child), _NO_EXPRESSIONS):
@@ -1427,6 +1428,60 @@ _NO_EXPRESSIONS = (
     cst.BaseCompOp,
     cst.BaseUnaryOp,
 )
+
+
+# The fields of the rarer expressions that can hold another expression, in the order libcst
+# visits them (source order): read directly, as libcst's `children` rebuilds the node to list
+# them. Every field left out holds only tokens and whitespace (tests/test_reader_order.py
+# compares these with `children`).
+_SOURCE_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {
+    cst.IfExp: ("body", "test", "orelse"),
+    cst.Lambda: ("params", "body"),
+    cst.Parameters: (
+        "posonly_params",
+        "posonly_ind",
+        "params",
+        "star_arg",
+        "kwonly_params",
+        "star_kwarg",
+    ),
+    cst.Param: ("name", "annotation", "default"),
+    cst.Annotation: ("annotation",),
+    cst.DictComp: ("key", "value", "for_in"),
+    cst.SetComp: ("elt", "for_in"),
+    cst.ListComp: ("elt", "for_in"),
+    cst.GeneratorExp: ("elt", "for_in"),
+    cst.CompFor: ("asynchronous", "target", "iter", "ifs", "inner_for_in"),
+    cst.CompIf: ("test",),
+    cst.Dict: ("elements",),
+    cst.DictElement: ("key", "value"),
+    cst.StarredDictElement: ("value",),
+    cst.Set: ("elements",),
+    cst.Element: ("value",),
+    cst.StarredElement: ("value",),
+    cst.FormattedString: ("parts",),
+    cst.FormattedStringText: (),
+    cst.FormattedStringExpression: ("expression", "format_spec"),
+    cst.Yield: ("value",),
+    cst.From: ("item",),
+    cst.Await: ("expression",),
+    cst.NamedExpr: ("target", "value"),
+    cst.Ellipsis: (),
+    cst.Index: ("value",),
+    cst.Slice: ("lower", "upper", "step"),
+    cst.SubscriptElement: ("slice",),
+}
+
+
+def _children_of(node: cst.CSTNode, fields: tuple[str, ...]) -> list[cst.CSTNode]:
+    out: list[cst.CSTNode] = []
+    for name in fields:
+        value = getattr(node, name)
+        if type(value) is tuple or type(value) is list:
+            out.extend(value)
+        elif of_kind(type(value), cst.CSTNode):
+            out.append(value)
+    return out
 
 
 def _suite(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:

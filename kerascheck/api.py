@@ -14,6 +14,7 @@ from kerascheck.engine.check import check_bytes
 from kerascheck.engine.registry import select_rules
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
+from kerascheck.read.project import forget_files
 from kerascheck.run.config import ConfigError, Overrides
 from kerascheck.run.file_check import MAX_FILE_BYTES, check_file
 from kerascheck.run.fix_outcome import FixRun
@@ -63,6 +64,7 @@ def check_source(
     source: str, path: str = "<string>", settings: Settings | None = None
 ) -> FileResult:
     """Check Python source text, as `kerascheck -` does with stdin."""
+    forget_files()
     return check_bytes(source.encode("utf-8"), path, settings or default_settings())
 
 
@@ -70,6 +72,7 @@ def check_cells(
     sources: Sequence[str], path: str = "<notebook>", settings: Settings | None = None
 ) -> FileResult:
     """Check code cells as one notebook (IPython syntax allowed); findings name cells 1, 2, ..."""
+    forget_files()
     cells = [{"cell_type": "code", "metadata": {}, "source": source} for source in sources]
     data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode("utf-8")
     # Imported here, as the fixer below: `kerascheck check` loads this module at start-up.
@@ -82,6 +85,7 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None) -> RunRe
     """Check these files with one Settings; `run` also reads config files, walks folders and
     uses the cache and workers, as the CLI does."""
     settings = settings or default_settings()
+    forget_files()
     return RunResult(files=[check_file(path, settings) for path in paths])
 
 
@@ -96,6 +100,8 @@ def fix_paths(
     # Imported here: `kerascheck check` loads this module at start-up and never fixes.
     from kerascheck.run.fix_files import fix_paths as _fix_paths
 
+    forget_files()
+
     return _fix_paths(paths, settings or default_settings(), unsafe=unsafe, write=write)
 
 
@@ -103,5 +109,7 @@ def fix_source(source: str, settings: Settings | None = None, *, unsafe: bool = 
     """Python source text with its fixes applied."""
     # Imported here: `kerascheck check` loads this module at start-up and never fixes.
     from kerascheck.engine.fixer import fix_text
+
+    forget_files()
 
     return fix_text(source, "<string>", settings or default_settings(), unsafe).text

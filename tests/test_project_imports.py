@@ -9,6 +9,8 @@ from typing import Any
 
 from conftest import run_cli, run_json
 
+from kerascheck import api
+
 MODELS = """\
 import keras
 from keras import layers
@@ -320,3 +322,21 @@ def test_outline_keeps_what_an_import_sees() -> None:
         "def build(n):\n    return keras.layers.Dense(n)",
     ]
     assert outline("def broken(:\n") == ("def broken(:\n", [])
+
+
+def test_a_module_added_between_runs_is_found(tmp_path: Path) -> None:
+    train = tmp_path / "train.py"
+    train.write_text(
+        "import keras\nfrom models import build\nmodel = build()\n"
+        "model.compile(loss='categorical_crossentropy')\n",
+        encoding="utf-8",
+    )
+    before = api.check_paths([str(train)])
+    (tmp_path / "models.py").write_text(
+        "import keras\ndef build():\n"
+        "    return keras.Sequential([keras.layers.Dense(3, activation='sigmoid')])\n",
+        encoding="utf-8",
+    )
+    after = api.check_paths([str(train)])
+    assert not before.files[0].used_files
+    assert after.files[0].used_files  # the new module was read, not remembered as missing

@@ -152,13 +152,43 @@ def is_library(dotted: str, level: int) -> bool:
     return not level and dotted.split(".", 1)[0] in _LIBRARIES
 
 
+# Where each imported module is and whether a name is a package, by (the importing file's
+# folder, name, level), for one run: every file of a folder asks the same questions, each
+# answered by several file-system calls. `forget_files` starts each run afresh (`--watch`).
+_FOUND: dict[tuple[str, str, int], str | None] = {}
+_PACKAGES: dict[tuple[str, str, int], bool] = {}
+# An importing file -> its folder, or None when it is not a file (standard input).
+_FOLDERS: dict[str, str | None] = {}
+
+
+def forget_files() -> None:
+    """Forget where modules were found: files may have come or gone since the last run."""
+    _FOUND.clear()
+    _PACKAGES.clear()
+    _FOLDERS.clear()
+
+
+def _folder_of(importer: str) -> str | None:
+    if importer not in _FOLDERS:
+        is_file = bool(importer) and os.path.isfile(importer)
+        _FOLDERS[importer] = os.path.dirname(os.path.abspath(importer)) if is_file else None
+    return _FOLDERS[importer]
+
+
 def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
     """The file of module `dotted` imported from the file `importer` (`level` dots of a
     relative import): for an absolute import the importer's folder, then the project root,
     then its `src/`; None when no such file is there (a library, or not found)."""
-    if is_library(dotted, level) or not importer or not os.path.isfile(importer):
+    folder = None if is_library(dotted, level) else _folder_of(importer)
+    if folder is None:
         return None
-    folder = os.path.dirname(os.path.abspath(importer))
+    key = (folder, dotted, level)
+    if key not in _FOUND:
+        _FOUND[key] = _find_module(folder, dotted, level)
+    return _FOUND[key]
+
+
+def _find_module(folder: str, dotted: str, level: int) -> str | None:
     if level:
         for _ in range(level - 1):
             folder = os.path.dirname(folder)
@@ -175,14 +205,19 @@ def find_module(importer: str, dotted: str, level: int = 0) -> str | None:
 
 def is_package_folder(importer: str, dotted: str, level: int = 0) -> bool:
     """Whether `dotted` names a folder of modules (a package, or a namespace package)."""
-    if is_library(dotted, level):
+    folder = None if is_library(dotted, level) else _folder_of(importer)
+    if folder is None:
         return False
+    key = (folder, dotted, level)
+    if key not in _PACKAGES:
+        _PACKAGES[key] = _is_package_folder(importer, folder, dotted, level)
+    return _PACKAGES[key]
+
+
+def _is_package_folder(importer: str, folder: str, dotted: str, level: int) -> bool:
     found = find_module(importer, dotted, level)
     if found is not None and found.endswith("__init__.py"):
         return True
-    if not importer or not os.path.isfile(importer):
-        return False
-    folder = os.path.dirname(os.path.abspath(importer))
     if level:
         for _ in range(level - 1):
             folder = os.path.dirname(folder)

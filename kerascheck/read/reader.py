@@ -194,9 +194,6 @@ class _Reader:
         self.project_modules: dict[str, ProjectModule | None] = {}
         self.project_depth = 0
         self.importer = path
-        # Where an import's module is, and whether it is a package, by (importer, name, level).
-        self.found: dict[tuple[str, str, int], str | None] = {}
-        self.packages: dict[tuple[str, str, int], bool] = {}
 
     # ------------------------------------------------------------ driving
 
@@ -407,11 +404,7 @@ class _Reader:
         """The module `dotted` of this project, read once (imports, functions, constants)."""
         if self.project_depth >= _MAX_PROJECT_DEPTH:
             return None
-        key = (self.importer, dotted, level)
-        if key not in self.found:
-            # Each name imported from a module asks for it; each look costs file-system calls.
-            self.found[key] = find_module(self.importer, dotted, level)
-        path = self.found[key]
+        path = find_module(self.importer, dotted, level)
         if path is None or path == os.path.abspath(self.file.path):
             return None  # not in the project, or the checked file itself
         if path in self.project_modules:
@@ -511,10 +504,7 @@ class _Reader:
         home = self.project_module(dotted, level)
         if home is not None and name in home.scope.names:
             return home.scope.get(name, self)
-        key = (self.importer, dotted, level)
-        if key not in self.packages:
-            self.packages[key] = is_package_folder(self.importer, dotted, level)
-        if self.packages[key]:
+        if is_package_folder(self.importer, dotted, level):
             submodule = self.project_module(f"{dotted}.{name}" if dotted else name, level)
             if submodule is not None:
                 return submodule

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kerascheck.engine.registry import known_codes
 from kerascheck.model.results import FileResult, RunResult
 from kerascheck.model.settings import Settings
+from kerascheck.read.project import forget_files
 from kerascheck.report.emit import emit
 from kerascheck.report.source_lines import use_checked_bytes
 from kerascheck.report.text import error_text
@@ -78,6 +79,7 @@ def resolver_for(request: Request) -> Resolver:
 
 def run(request: Request, resolver: Resolver | None = None) -> Outcome:
     """Check (or fix) what the request names; raises MissingPaths and ConfigError."""
+    forget_files()  # modules may have come or gone since the last run (`--watch`)
     resolver = resolver or resolver_for(request)
     files, missing = collect([p for p in request.paths if p != STDIN], resolver)
     if missing:

@@ -340,3 +340,11 @@ def test_a_module_added_between_runs_is_found(tmp_path: Path) -> None:
     after = api.check_paths([str(train)])
     assert not before.files[0].used_files
     assert after.files[0].used_files  # the new module was read, not remembered as missing
+
+
+def test_an_outline_leaves_out_assignments_that_bind_no_constant() -> None:
+    from kerascheck.read.project import outline
+
+    text = "import keras\nN = 3\nM: int = -N * 2\nmodel = build()\nT = (1, 'a')\nx: int\n"
+    visible, _ = outline(text)
+    assert visible == "import keras\nN = 3\nM: int = -N * 2\nT = (1, 'a')\n"

@@ -270,7 +270,8 @@ def _parse(path: str, current: Stamp) -> ParsedModule | None:
 
 
 # The top-level statements another file can see through an import: what it imports, binds
-# and defines as functions. Classes, and statements that only run, are not read from there.
+# to a constant and defines as functions. Classes, and statements that only run, are not
+# read from there.
 _VISIBLE = (
     ast.Import,
     ast.ImportFrom,
@@ -297,7 +298,7 @@ def outline(text: str) -> tuple[str, list[str]]:
     functions: list[str] = []
     done = 0  # lines already taken: statements after `;` share their first line
     for stmt in tree.body:
-        if not isinstance(stmt, _VISIBLE):
+        if not isinstance(stmt, _VISIBLE) or not _may_bind_a_constant(stmt):
             continue
         first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
         start, end = max(first - 1, done), stmt.end_lineno or stmt.lineno
@@ -312,6 +313,29 @@ def outline(text: str) -> tuple[str, list[str]]:
                 parts.append("\n")
         done = end
     return "".join(parts), functions
+
+
+# What a constant another module reads can be made of (`reader._is_constant` decides on the
+# libcst nodes): an assignment of anything else binds nothing there, and is left out.
+_CONSTANT_PARTS = (
+    ast.Constant,
+    ast.Name,
+    ast.UnaryOp,
+    ast.BinOp,
+    ast.Tuple,
+    ast.List,
+    ast.unaryop,
+    ast.operator,
+    ast.expr_context,
+)
+
+
+def _may_bind_a_constant(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.Assign | ast.AnnAssign):
+        return True
+    if stmt.value is None:
+        return False
+    return all(isinstance(node, _CONSTANT_PARTS) for node in ast.walk(stmt.value))
 
 
 def node_ids(module: cst.CSTNode) -> set[int]:

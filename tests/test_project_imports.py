@@ -10,6 +10,7 @@ from typing import Any
 from conftest import run_cli, run_json
 
 from kerascheck import api
+from kerascheck.read.project import outline
 
 MODELS = """\
 import keras
@@ -305,8 +306,6 @@ def test_a_module_is_parsed_only_when_one_of_its_names_is_used(tmp_path: Path) -
 
 
 def test_outline_keeps_what_an_import_sees() -> None:
-    from kerascheck.read.project import outline
-
     text = (
         "import keras; import os\n"
         "class Big:\n    def method(self):\n        return 1\n"
@@ -343,8 +342,6 @@ def test_a_module_added_between_runs_is_found(tmp_path: Path) -> None:
 
 
 def test_an_outline_leaves_out_assignments_that_bind_no_constant() -> None:
-    from kerascheck.read.project import outline
-
     text = "import keras\nN = 3\nM: int = -N * 2\nmodel = build()\nT = (1, 'a')\nx: int\n"
     visible, _ = outline(text)
     assert visible == "import keras\nN = 3\nM: int = -N * 2\nT = (1, 'a')\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from kerascheck.read.cst_fields import child_nodes, of_kind
-from kerascheck.read.reader import _NO_EXPRESSIONS, _SOURCE_FIELDS, _children_of
+from kerascheck.read.cst_fields import child_nodes, nodes_in, of_kind
+from kerascheck.read.reader import _NO_EXPRESSIONS, _SOURCE_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +65,6 @@ def test_fields_give_what_children_gives_in_order() -> None:
             if fields is None:
                 continue
             seen.add(type(node))
-            got = [id(child) for child in _children_of(node, fields)]
+            got = [id(child) for child in nodes_in(node, fields)]
             assert got == [id(child) for child in _expression_children(node)], type(node)
     assert seen == set(_SOURCE_FIELDS)  # every entry was compared at least once

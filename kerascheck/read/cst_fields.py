@@ -25,6 +25,11 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     names = _FIELDS.get(type(node))
     if names is None:
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    return nodes_in(node, names)
+
+
+def nodes_in(node: cst.CSTNode, names: tuple[str, ...]) -> list[cst.CSTNode]:
+    """The nodes the node holds in these fields, in the order of the names."""
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)

@@ -83,7 +83,10 @@ class _Constructors:
             self.parsed += size
             if self.parsed < _WORTH_BUILDING:
                 return []
-            self.table = build_constructors()
+            try:
+                self.table = build_constructors()
+            except Exception:  # a libcst whose classes are built otherwise: parse as it does
+                self.table = []
         return self.table
 
 

@@ -26,7 +26,7 @@ from kerascheck.model.description import (
     Tensor,
 )
 from kerascheck.model.values import UNKNOWN, CallValue, Ref, Repeated, is_unknown
-from kerascheck.read.cst_fields import child_nodes, of_kind
+from kerascheck.read.cst_fields import child_nodes, nodes_in, of_kind
 from kerascheck.read.data_flow import trace_data
 from kerascheck.read.literals import (
     arithmetic,
@@ -716,7 +716,7 @@ class _Reader:
             self.expr(node.right)
             return
         fields = _SOURCE_FIELDS.get(type(node))
-        for child in node.children if fields is None else _children_of(node, fields):
+        for child in node.children if fields is None else nodes_in(node, fields):
             if of_kind(type(child), cst.BaseExpression):
                 self.expr(child)
             elif not of_kind(type(child), _NO_EXPRESSIONS):
@@ -1461,17 +1461,6 @@ _SOURCE_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {
     cst.Slice: ("lower", "upper", "step"),
     cst.SubscriptElement: ("slice",),
 }
-
-
-def _children_of(node: cst.CSTNode, fields: tuple[str, ...]) -> list[cst.CSTNode]:
-    out: list[cst.CSTNode] = []
-    for name in fields:
-        value = getattr(node, name)
-        if type(value) is tuple or type(value) is list:
-            out.extend(value)
-        elif of_kind(type(value), cst.CSTNode):
-            out.append(value)
-    return out
 
 
 def _suite(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:

@@ -194,8 +194,11 @@ class SeluWithoutLecunNormal(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        bad = [layer for layer in selu_layers(ctx) if _wrong_init(layer)]
+        if not bad:
+            return
         lone = _lone_hidden_selu(ctx)
-        bad = [layer for layer in selu_layers(ctx) if _wrong_init(layer) and id(layer) not in lone]
+        bad = [layer for layer in bad if id(layer) not in lone]
         flagged = {id(layer) for layer in bad}
         for layer in bad:
             init = facts.kernel_initializer(layer)

@@ -14,21 +14,25 @@ from ._lib import graph
 HE = frozenset({"he_normal", "he_uniform"})
 
 
-def hidden_layers(file: FileModel) -> Iterator[tuple[Layer, str]]:
-    """Weighted layers of the file's models that feed another weighted layer, with the
-    activation their output goes through.
+def he_hidden_layers(file: FileModel) -> Iterator[tuple[Layer, str, str]]:
+    """He-initialised weighted layers of the file's models that feed another weighted
+    layer, with the activation their output goes through and the initializer.
 
     On an output layer the doubled variance shifts the logits by a few percent of their
     spread: true in theory, worth nobody's time. A hidden layer it saturates learns slowly.
     """
     for model, index, layer in graph.model_layers(file):
+        # The initializer first: it rules out nearly every layer, the graph walk costs more.
         if not facts.is_weighted(layer):
+            continue
+        init = facts.kernel_initializer(layer)
+        if init not in HE:
             continue
         if not any(facts.is_weighted(model.layers[j]) for j in graph.descendants(model, index)):
             continue
         act = facts.activation_after(model, index)
         if isinstance(act, str) and not _gate(model, index):
-            yield layer, act
+            yield layer, act, init
 
 
 def _gate(model: Model, index: int) -> bool:
@@ -189,13 +193,10 @@ class HeInitWithSaturatingActivation(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for layer, act in hidden_layers(ctx.file):
+        for layer, act, init in he_hidden_layers(ctx.file):
             # A softmax feeding more layers is a head (an ensemble's, stacked): He there
             # shifts its logits by a few percent, like on an output layer.
             if act not in facts.SATURATING or act == "softmax":
-                continue
-            init = facts.kernel_initializer(layer)
-            if init not in HE:
                 continue
             yield self.finding(
                 layer.node,

@@ -112,3 +112,48 @@ def test_a_statement_is_printed_up_to_the_node_then_whole() -> None:
     assert (locator.span(last).line, locator.span(last).column) == (5, 5)
     assert locator._statement_spans[1][2]
     assert locator._module_spans is None
+
+
+def _generated_function(indent: str = "    ") -> str:
+    """A long generated function: the same lines repeated in blocks with unique headers,
+    blocks indented by one level and by two more spaces, calls over several lines, and one
+    block repeated word for word (its code is found twice)."""
+    blocks = []
+    for i in range(40):
+        inner = indent * 2 if i % 2 else indent + "  "
+        blocks.append(
+            f'{indent}if "model_{i}" in name:\n'
+            f"{inner}model = keras.Sequential()\n"
+            f"{inner}model.add(keras.layers.Dense(units=5,\n"
+            f"{inner}    kernel_initializer='he_uniform'))\n"
+            f"{inner}model.add(keras.layers.Dense(units=5))\n"
+            f"{inner}if deep:\n"
+            f"{inner}  model.add(keras.layers.Dense(units=5))\n"
+            f"{inner}return model\n"
+        )
+    repeated = f'{indent}if "again" in name:\n{indent * 2}return keras.layers.Dense(units=5)\n'
+    return "import keras\n\n\ndef get_model(name):\n" + "".join(blocks) + repeated * 2
+
+
+@pytest.mark.parametrize("indent", ["    ", "\t"], ids=["spaces", "tabs"])
+def test_every_node_of_a_long_generated_function(indent: str) -> None:
+    _check_all(_generated_function(indent))
+
+
+def test_spans_print_a_statement_two_nodes_need_once_whole() -> None:
+    source = (
+        "import keras\ndef g():\n    m.add(keras.f(1))\n    m.add(keras.f(1))\n    keras.f(2)\n"
+    )
+    module = cst.parse_module(source)
+    file = read_module(module, "<test>")
+    body = module.body[1].body.body  # type: ignore[attr-defined]
+    first, second = (stmt.body[0].value.args[0].value for stmt in body[:2])
+    alone = body[2].body[0].value  # found as text: no printing
+    locator = Locator(module, source, file.anchors)
+    spans = locator.spans([second, alone, first])
+    assert [(s.line, s.column) for s in spans] == [(4, 11), (5, 5), (3, 11)]
+    assert locator._statement_spans[1][2]  # printed whole at the first node
+    # One node to print: up to it only, as span() does.
+    single = Locator(module, source, file.anchors)
+    assert [s.line for s in single.spans([first, alone])] == [3, 5]
+    assert not single._statement_spans[1][2]

@@ -232,7 +232,7 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
                 # module's own check, at its own place, and never fixed from here.
                 findings = [_without_other_files(f, file) for f in findings]
                 findings = [f for f in findings if not file.in_other_file(f.node)]
-            placed = [(f, locator.span(f.node)) for f in findings]
+            placed = list(zip(findings, locator.spans([f.node for f in findings]), strict=True))
         except RecursionError:
             # Positions of a 5,000-link attribute chain: the input is too deep, not the rule wrong.
             result.errors.append(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
@@ -59,6 +60,9 @@ class Locator:
         # was printed whole (else up to the one node asked for).
         self._statement_spans: dict[int, tuple[Spans, int, bool]] = {}
         self._module_spans: Spans | None = None
+        # Nodes whose code is not found once as text; statements to print whole when first.
+        self._not_by_text: set[int] = set()
+        self._print_whole: set[int] = set()
 
     def span(self, node: cst.CSTNode | SourceLocation) -> Span:
         if isinstance(node, SourceLocation):
@@ -68,6 +72,16 @@ class Locator:
         end_line, end_column = self.lines.position(end)
         return Span(line, column + 1, end_line, end_column + 1)
 
+    def spans(self, nodes: Sequence[cst.CSTNode | SourceLocation]) -> list[Span]:
+        """The span of each node. A top-level statement that two or more of them can only be
+        placed by printing is printed once, whole, not up to the first and then again."""
+        if len(nodes) > 1:
+            printed = Counter(
+                self._printed_for(node) for node in nodes if not isinstance(node, SourceLocation)
+            )
+            self._print_whole.update(a for a, n in printed.items() if a is not None and n > 1)
+        return [self.span(node) for node in nodes]
+
     def offsets(self, node: cst.CSTNode) -> tuple[int, int]:
         """Start and end of the node's syntactic span (its own whitespace left out)."""
         found = self._found.get(id(node))
@@ -76,21 +90,44 @@ class Locator:
             self._found[id(node)] = found
         return found
 
-    def _locate(self, node: cst.CSTNode) -> tuple[int, int]:
+    def _printed_for(self, node: cst.CSTNode) -> int | None:
+        """The top-level statement printed to place the node; None when its code is found
+        as text (then it is placed already), or it is placed by printing the module."""
+        if id(node) in self._found:
+            return None
+        found = self._by_text(node)
+        if found is not None:
+            self._found[id(node)] = found
+            return None
+        return self.anchors.get(id(node))
+
+    def _by_text(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """Where the node's code occurs once: in the source, or within its statement."""
+        if id(node) in self._not_by_text:
+            return None
         searchable = self._searchable and not isinstance(node, _CONTEXTUAL)
         pattern = self._pattern(node) if searchable else None
         if pattern is not None:
             found = _only_match(pattern, self.source, 0, len(self.source))
             if found is not None:
                 return found
-        anchor = self.anchors.get(id(node))
-        starts = self.statement_starts() if anchor is not None else None
-        if anchor is not None and starts is not None:
-            if pattern is not None:
+            anchor = self.anchors.get(id(node))
+            starts = self.statement_starts() if anchor is not None else None
+            if anchor is not None and starts is not None:
                 end = starts[anchor + 1] if anchor + 1 < len(starts) else len(self.source)
                 found = _only_match(pattern, self.source, starts[anchor], end)
                 if found is not None:
                     return found
+        self._not_by_text.add(id(node))
+        return None
+
+    def _locate(self, node: cst.CSTNode) -> tuple[int, int]:
+        found = self._by_text(node)
+        if found is not None:
+            return found
+        anchor = self.anchors.get(id(node))
+        starts = self.statement_starts() if anchor is not None else None
+        if anchor is not None and starts is not None:
             spans, shift = self._statement(anchor, starts[anchor], node)
             entry = spans.get(id(node))
             if entry is not None and entry[0] is node:
@@ -183,12 +220,13 @@ class Locator:
 
         The first node placed in a statement stops the printing where it ends (a finding in
         a 3,000-line function is placed printing half of it, on average); a second node not
-        printed by then has the statement printed whole.
+        printed by then has the statement printed whole, as has the first when `spans` was
+        asked for two nodes that need it.
         """
         cached = self._statement_spans.get(anchor)
         if cached is not None and (cached[2] or id(node) in cached[0]):
             return cached[0], cached[1]
-        until = node if cached is None else None
+        until = node if cached is None and anchor not in self._print_whole else None
         code, spans = node_code(self.module.body[anchor], self.module, until=until)
         # The statement's code opens with its leading blank and comment lines.
         first = _LINE_START.search(code)

@@ -180,7 +180,7 @@ class SeedKind(enum.Enum):
     HASHSEED = "os.environ['PYTHONHASHSEED']"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SeedCall:
     kind: SeedKind
     node: cst.CSTNode
@@ -189,7 +189,7 @@ class SeedCall:
     in_function: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CallSite:
     """Any call the reader saw: a keras name (`callee`) or a method call (`method`)."""
 
@@ -210,7 +210,7 @@ class CallSite:
     guarded: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class AttributeRef:
     """A dotted name under keras (`keras.callbacks.ModelEarlyStopping`), as written."""
 
@@ -241,6 +241,50 @@ class TopImport:
     star_modules: tuple[str, ...] = ()
 
 
+class Anchors(dict[int, int]):
+    """id(node) -> index of the top-level statement holding it, for cheap positions.
+
+    The reader records each call it reads; the call's function and arguments (what findings
+    point at besides the call) are filled in from `calls` when first asked for, since few
+    of the many calls of a file ever need a position.
+    """
+
+    def __init__(self, calls: list[CallSite]) -> None:
+        super().__init__()
+        self._calls = calls
+        self._parts: dict[int, int] | None = None
+
+    def _part(self, key: int) -> int | None:
+        if self._parts is None:
+            self._parts = {}
+            for call in self._calls:
+                anchor = dict.get(self, id(call.node))
+                if anchor is None:
+                    continue
+                self._parts[id(call.node.func)] = anchor
+                for arg in call.node.args:
+                    self._parts[id(arg)] = anchor
+                    self._parts[id(arg.value)] = anchor
+        return self._parts.get(key)
+
+    def __missing__(self, key: int) -> int:
+        found = self._part(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: int, default: Any = None) -> Any:
+        found = dict.get(self, key)
+        if found is None:
+            found = self._part(key)
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (
+            isinstance(key, int) and self._part(key) is not None
+        )
+
+
 @dataclass(eq=False)
 class FileModel:
     """All one pass learned about a file: models, seeds, calls and names."""
@@ -262,7 +306,7 @@ class FileModel:
     first_fit_seq: int | None = None
     trains: bool = False
     # id(node) -> index of the top-level statement holding it, for cheap positions.
-    anchors: dict[int, int] = field(default_factory=dict)
+    anchors: Anchors = field(init=False)
     # The top-level import statements, in order.
     top_imports: list[TopImport] = field(default_factory=list)
     # Names of the methods the file's own classes define (classes at any depth).
@@ -274,12 +318,15 @@ class FileModel:
     # reported by their own check.
     other_nodes: list[Container[int]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.anchors = Anchors(self.calls)
+
     def in_other_file(self, node: object) -> bool:
         """Whether `node` belongs to another file read through an import."""
         return any(id(node) in ids for ids in self.other_nodes)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Tensor:
     """The output of a layer in a functional graph."""
 

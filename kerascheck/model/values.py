@@ -32,7 +32,7 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A dotted name, canonicalised (`keras.initializers.LecunNormal`) and as written."""
 
@@ -40,7 +40,7 @@ class Ref:
     raw: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class CallValue:
     """A call whose callee is known by name: `keras.optimizers.Adam(lr=0.1)`."""
 

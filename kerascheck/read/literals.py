@@ -17,6 +17,13 @@ def string_value(literal: str) -> Any:
         # No prefix, no escapes, no newlines to normalise: the text between the quotes.
         size = 3 if literal.startswith(quote * 3) and len(literal) >= 6 else 1
         return literal[size:-size]
+    prefix = literal[: len(literal) - len(literal.lstrip("rRbBuUfF"))].lower()
+    if "f" in prefix:
+        return UNKNOWN  # an f-string is no literal, even without placeholders
+    if prefix == "r" and "\r" not in literal:
+        body = literal[1:]
+        size = 3 if body.startswith(body[0] * 3) and len(body) >= 6 else 1
+        return body[size:-size]  # raw: the text between the quotes, backslashes and all
     try:
         return ast.literal_eval(literal)
     except (ValueError, SyntaxError):

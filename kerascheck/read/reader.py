@@ -123,8 +123,10 @@ class Scope:
     def lookup(self, name: str, reader: _Reader) -> Any:
         scope: Scope | None = self
         while scope is not None:
-            if name in scope.names:
-                value = scope.get(name, reader)
+            value = scope.names.get(name, _MISSING)
+            if value is not _MISSING:
+                if type(value) is Deferred:
+                    value = scope.get(name, reader)
                 if value is not _MISSING:
                     return value
             scope = scope.parent
@@ -152,6 +154,7 @@ class Scope:
 
 
 _MISSING = object()
+_KEYWORD_VALUES = {"True": True, "False": False, "None": None}
 
 
 def read_module(module: cst.Module, path: str) -> FileModel:
@@ -769,8 +772,8 @@ class _Reader:
         local = self.scope.lookup(node.value, self)
         if local is not _MISSING:
             return local
-        if node.value in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[node.value]
+        if node.value in _KEYWORD_VALUES:
+            return _KEYWORD_VALUES[node.value]
         resolved = self.imports.resolve_dotted(node.value)
         if resolved is not None:
             if node.value in self.imports.bindings:
@@ -779,8 +782,10 @@ class _Reader:
             return Ref(*resolved)
         return UNKNOWN
 
-    def attribute(self, node: cst.Attribute) -> Any:
-        raw = dotted_name(node)
+    def attribute(self, node: cst.Attribute, raw: str | None = None) -> Any:
+        """`raw`: the node's dotted name when the caller has it already."""
+        if raw is None:
+            raw = dotted_name(node)
         if raw is not None:
             local = self.scope.lookup(raw, self)
             if local is not _MISSING:
@@ -862,14 +867,18 @@ class _Reader:
             # `make().fit(...)`: a method on the result of an expression.
             receiver, target, method = self.expr(func.value), UNKNOWN, func.attr.value
         else:
-            target = self.expr(func)
+            if type(func) is cst.Attribute:
+                target = self.attribute(func, raw_func)
+            else:
+                target = self.expr(func)
             if type(func) is cst.Attribute and is_unknown(target):
                 method = func.attr.value
                 receiver = self.expr(func.value)
         args, kwargs, arg_nodes, star_args, star_kwargs = self.arguments(node)
         callee = target.name if isinstance(target, Ref) else None
         seq = self.next_seq()
-        self.anchor_call(node)
+        # Its function and arguments are anchored from `calls` when asked (model.Anchors).
+        self.file.anchors[id(node)] = self.anchor
         self.file.calls.append(
             CallSite(
                 callee=callee,
@@ -881,7 +890,7 @@ class _Reader:
                 seq=seq,
                 receiver=receiver,
                 arg_names=tuple(
-                    dotted_name(a.value) for a in node.args if not a.keyword and not a.star
+                    [dotted_name(a.value) for a in node.args if not a.keyword and not a.star]
                 ),
                 in_function=self.function,
                 star_kwargs=star_kwargs,
@@ -946,14 +955,6 @@ class _Reader:
         )
         tensor: Tensor = self.apply_layer(layer, (sources,), {})
         return tensor
-
-    def anchor_call(self, node: cst.Call) -> None:
-        anchors, anchor = self.file.anchors, self.anchor
-        anchors[id(node)] = anchor
-        anchors[id(node.func)] = anchor
-        for arg in node.args:
-            anchors[id(arg)] = anchor
-            anchors[id(arg.value)] = anchor
 
     def construct(
         self,

@@ -358,6 +358,7 @@ class Resolved:
     _per_file: dict[tuple[frozenset[str], str], Settings] = field(default_factory=dict)
     # Per folder, for one run: the declarations are read once, and again in the next run.
     _targets: dict[str, Target] = field(default_factory=dict)
+    _roots: dict[str, str | None] = field(default_factory=dict)
 
     def target_for(self, path: str) -> Target:
         """The Keras version in force for a file, and where it came from."""
@@ -366,7 +367,7 @@ class Resolved:
         absolute = os.path.abspath(path)
         folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
         if folder not in self._targets:
-            self._targets[folder] = infer(folder)
+            self._targets[folder] = infer(folder, self._roots)
         return self._targets[folder]
 
     def settings_for(self, path: str) -> Settings:

@@ -286,25 +286,40 @@ def _legacy_code(root: str) -> str | None:
     return None
 
 
-def project_root(folder: str) -> str | None:
-    """The nearest folder at or above `folder` that holds a project marker or requirements."""
+def project_root(folder: str, memo: dict[str, str | None] | None = None) -> str | None:
+    """The nearest folder at or above `folder` that holds a project marker or requirements.
+
+    `memo` (folder -> answer) is filled for every folder passed on the way up: the files of
+    a run share their ancestors, and each step lists a folder."""
     folder = os.path.abspath(folder)
+    memo = {} if memo is None else memo
+    visited: list[str] = []
+    root: str | None = None
     while True:
+        if folder in memo:
+            root = memo[folder]
+            break
+        visited.append(folder)
         try:
             names = os.listdir(folder)
         except OSError:
             names = []
         if any(n in _ROOT_MARKERS or _REQUIREMENTS.match(n) for n in names):
-            return folder
+            root = folder
+            break
         parent = os.path.dirname(folder)
         if parent == folder:
-            return None
+            break
         folder = parent
+    for seen in visited:
+        memo[seen] = root
+    return root
 
 
-def infer(folder: str) -> Target:
-    """The target version of the project holding `folder`, and the file that declares it."""
-    root = project_root(folder)
+def infer(folder: str, roots: dict[str, str | None] | None = None) -> Target:
+    """The target version of the project holding `folder`, and the file that declares it
+    (`roots`: project_root's memo, for a run)."""
+    root = project_root(folder, roots)
     if root is None:
         return Target(DEFAULT_TARGET, DEFAULT_SOURCE)
     for path, requirements in _declarations(root):

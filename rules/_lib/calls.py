@@ -59,8 +59,10 @@ def keras_calls(file: FileModel, wanted: Any) -> Iterator[KerasCall]:
 
 def is_optimizer_class(name: str) -> bool:
     """`keras.optimizers.Adam` and its `legacy` / `experimental` spellings; not schedules."""
+    if not name.startswith("keras.optimizers."):
+        return False  # nearly every call: decided before splitting the name
     parts = name.split(".")
-    if parts[:2] != ["keras", "optimizers"] or not parts[-1][:1].isupper():
+    if not parts[-1][:1].isupper():
         return False
     return len(parts) == 3 or (len(parts) == 4 and parts[2] in ("legacy", "experimental"))
 

@@ -39,15 +39,14 @@ def certain(a: Layer, b: Layer) -> bool:
 
 class RivalArms:
     """Which layers were made in an if/else or try/except arm while another layer was made in
-    a rival arm; built once per file in O(layers x nesting), then asked per layer."""
+    a rival arm; built once per file in O(layers x nesting), on the first layer made in an
+    arm asked about, then asked per layer."""
 
     def __init__(self, layers: list[Layer]) -> None:
-        self.total = len(layers)
+        self.layers = layers
         # Layers made exactly in each arm, and in each arm or any arm nested in it.
-        self.exact: Counter[tuple[int, ...]] = Counter(layer.branch for layer in layers)
-        self.within: Counter[tuple[int, ...]] = Counter(
-            layer.branch[:depth] for layer in layers for depth in range(len(layer.branch) + 1)
-        )
+        self._exact: Counter[tuple[int, ...]] | None = None
+        self._within: Counter[tuple[int, ...]] = Counter()
 
     def has_alternative(self, layer: Layer) -> bool:
         """The layer was made in an arm, and another layer in an arm that rivals it.
@@ -57,11 +56,17 @@ class RivalArms:
         branch = layer.branch
         if not branch:
             return False
+        exact = self._exact
+        if exact is None:
+            exact = self._exact = Counter(other.branch for other in self.layers)
+            self._within = Counter(
+                other.branch[:depth]
+                for other in self.layers
+                for depth in range(len(other.branch) + 1)
+            )
         # Layers that can run with this one: made in an arm holding it, in it, or within it.
-        nested = self.within[branch] + sum(
-            self.exact[branch[:depth]] for depth in range(len(branch))
-        )
-        return nested < self.total
+        nested = self._within[branch] + sum(exact[branch[:depth]] for depth in range(len(branch)))
+        return nested < len(self.layers)
 
 
 # Built once per file, kept while the file's description lives.

@@ -58,6 +58,9 @@ def training_seeds(file: FileModel) -> list[SeedCall]:
     builds and trains nothing (`def make_blobs(): np.random.seed(0); ...`) seeds that
     helper's data on purpose; it is no attempt at seeding training.
     """
+    seeds = generator_seeds(file)
+    if not seeds:
+        return []
     where = {id(c.node): c.in_function for c in file.calls}
     helpers: dict[str, tuple[bool, bool]] = {}
     for call in file.calls:
@@ -70,7 +73,7 @@ def training_seeds(file: FileModel) -> list[SeedCall]:
         )
     data_seeds = _data_seeds(file)
     out = []
-    for seed in generator_seeds(file):
+    for seed in seeds:
         function = where.get(id(seed.node))
         if function is not None and helpers.get(function, (False, False)) == (True, False):
             continue

@@ -28,7 +28,7 @@ def he_hidden_layers(file: FileModel) -> Iterator[tuple[Layer, str, str]]:
         init = facts.kernel_initializer(layer)
         if init not in HE:
             continue
-        if not any(facts.is_weighted(model.layers[j]) for j in graph.descendants(model, index)):
+        if not graph.reaches_weighted(model, index):
             continue
         act = facts.activation_after(model, index)
         if isinstance(act, str) and not _gate(model, index):

@@ -25,7 +25,7 @@ def wholly_linear(model: Model) -> bool:
         return False
     for index, layer in enumerate(model.layers):
         if layer.cls == UNKNOWN_LAYER:
-            if any(facts.is_weighted(model.layers[j]) for j in graph.descendants(model, index)):
+            if graph.reaches_weighted(model, index):
                 return False
             continue
         act = facts.own_activation(layer)

@@ -31,6 +31,10 @@ KEYWORDS = (b"keras", b"tensorflow")
 
 def decode(data: bytes) -> str:
     """Source bytes to text, honouring a BOM and a PEP 263 coding line."""
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    if b"coding" not in (data if second < 0 else data[:second]) and data[:1] != b"\xef":
+        return data.decode("utf-8")  # no coding line and no BOM: UTF-8, as tokenize finds
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     text = data.decode(encoding)
     return text[1:] if text.startswith("\ufeff") else text
@@ -219,14 +223,21 @@ def run_rules(file: FileModel, settings: Settings, locator: Locator, result: Fil
     """Run the rules on a model description and place their findings; a failing rule is isolated."""
     seen: set[tuple[str, Span, str]] = set()
     converter: Converter | None = None
+    target = settings.target_version
+    # Most rules have no options: they share one context (a file meets 40 rules).
+    plain = RuleContext(file=file, options={}, target_version=target)
     for rule_cls in settings.rules:
-        if not rule_cls.applies_to(settings.target_version):
+        if not rule_cls.applies_to(target):
             continue
-        rule = rule_cls()
-        options = {**rule_cls.options, **settings.rule_options.get(rule_cls.code, {})}
-        ctx = RuleContext(file=file, options=options, target_version=settings.target_version)
+        given = settings.rule_options.get(rule_cls.code)
+        ctx = plain
+        if rule_cls.options or given:
+            options = {**rule_cls.options, **(given or {})}
+            ctx = RuleContext(file=file, options=options, target_version=target)
         try:
-            findings: Iterable[Finding] = list(rule.check(ctx))
+            findings: Iterable[Finding] = list(rule_cls().check(ctx))
+            if not findings:
+                continue
             if file.other_nodes:
                 # What lies in another module read through an import is reported by that
                 # module's own check, at its own place, and never fixed from here.

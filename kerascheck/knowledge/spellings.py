@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 # Prefixes that all mean Keras; the longest match wins.
 _KERAS_PREFIXES: tuple[tuple[str, str], ...] = (
     ("tensorflow.python.keras", "keras"),
@@ -57,6 +59,8 @@ _LAYER_SUBMODULES = frozenset(
 )
 
 
+# A file names the same few dozen things again and again.
+@functools.lru_cache(maxsize=4096)
 def canonical(dotted: str) -> str:
     """`tensorflow.keras.layers.Dense` -> `keras.layers.Dense`; other names unchanged."""
     dotted = keras_path(dotted)

@@ -132,6 +132,10 @@ class Fit:
 ModelKind = Literal["sequential", "functional", "subclassed"]
 
 
+# Up to this many edges, scanning them costs less than building and asking an index.
+_SCANNED_EDGES = 16
+
+
 @dataclass(eq=False)
 class Model:
     """A model as written: layers in order, the edges between them, compile and fit settings."""
@@ -151,12 +155,32 @@ class Model:
     # Sequential models: positions in `layers` where an element the reader could not follow
     # (a nested model, an unknown value) was skipped, so shapes there are not known.
     gaps: list[int] = field(default_factory=list)
+    # Each layer's successors and predecessors, built from `edges` as they stand (rules ask
+    # per layer: a scan of the edges each time is quadratic in the model's size).
+    _links: tuple[list[tuple[int, int]], int, dict[int, list[int]], dict[int, list[int]]] | None = (
+        field(default=None, init=False, repr=False)
+    )
+
+    def _adjacent(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        links = self._links
+        if links is None or links[0] is not self.edges or links[1] != len(self.edges):
+            ahead: dict[int, list[int]] = {}
+            back: dict[int, list[int]] = {}
+            for a, b in self.edges:
+                ahead.setdefault(a, []).append(b)
+                back.setdefault(b, []).append(a)
+            links = self._links = (self.edges, len(self.edges), ahead, back)
+        return links[2], links[3]
 
     def successors(self, index: int) -> list[int]:
-        return [b for a, b in self.edges if a == index]
+        if len(self.edges) <= _SCANNED_EDGES:
+            return [b for a, b in self.edges if a == index]
+        return list(self._adjacent()[0].get(index, ()))
 
     def predecessors(self, index: int) -> list[int]:
-        return [a for a, b in self.edges if b == index]
+        if len(self.edges) <= _SCANNED_EDGES:
+            return [a for a, b in self.edges if b == index]
+        return list(self._adjacent()[1].get(index, ()))
 
     def output_layers(self) -> list[int]:
         if self.outputs:

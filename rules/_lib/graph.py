@@ -118,13 +118,27 @@ def output_ids(file: FileModel) -> set[int]:
     return {id(m.layers[i]) for m in file.models for i in m.output_layers()}
 
 
+# Each model's certain links, forward and backward, built once while its edges stand.
+_STEPS: weakref.WeakKeyDictionary[Model, tuple[int, dict[int, list[int]], dict[int, list[int]]]]
+_STEPS = weakref.WeakKeyDictionary()
+
+
+def _steps(model: Model, forward: bool) -> dict[int, list[int]]:
+    cached = _STEPS.get(model)
+    if cached is None or cached[0] != len(model.edges):
+        ahead: dict[int, list[int]] = {}
+        back: dict[int, list[int]] = {}
+        for a, b in model.edges:
+            if certain(model.layers[a], model.layers[b]):
+                ahead.setdefault(a, []).append(b)
+                back.setdefault(b, []).append(a)
+        cached = _STEPS[model] = (len(model.edges), ahead, back)
+    return cached[1] if forward else cached[2]
+
+
 def _reachable(model: Model, index: int, forward: bool) -> set[int]:
-    # One pass over the edges, then a walk: O(edges), not O(layers x edges).
-    step: dict[int, list[int]] = {}
-    for a, b in model.edges:
-        src, dst = (a, b) if forward else (b, a)
-        if certain(model.layers[a], model.layers[b]):
-            step.setdefault(src, []).append(dst)
+    # The links once per model, then a walk: O(edges), not O(layers x edges).
+    step = _steps(model, forward)
     seen: set[int] = set()
     stack = list(step.get(index, []))
     while stack:
@@ -133,6 +147,22 @@ def _reachable(model: Model, index: int, forward: bool) -> set[int]:
             seen.add(i)
             stack.extend(step.get(i, []))
     return seen
+
+
+def reaches_weighted(model: Model, index: int) -> bool:
+    """Whether this layer's output reaches a weighted layer (stops at the first found)."""
+    step = _steps(model, forward=True)
+    seen: set[int] = set()
+    stack = list(step.get(index, []))
+    while stack:
+        i = stack.pop()
+        if i in seen:
+            continue
+        if facts.is_weighted(model.layers[i]):
+            return True
+        seen.add(i)
+        stack.extend(step.get(i, []))
+    return False
 
 
 def ancestors(model: Model, index: int) -> set[int]:

@@ -11,7 +11,7 @@ from kerascheck.model.description import CallSite, Layer
 from kerascheck.model.results import Applicability, Edit, Finding, Fix, Severity
 from kerascheck.model.rule import Invalid, Rule, RuleContext
 from kerascheck.model.values import CallValue
-from kerascheck.read.names import is_keras
+from kerascheck.read.names import dotted_name, is_keras
 
 _FIT_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "adapt"})
 _HELD_OUT = frozenset({"test", "val", "valid", "validation", "holdout", "tst"})
@@ -55,7 +55,11 @@ _LABEL_ENCODERS = frozenset({"LabelEncoder", "LabelBinarizer", "MultiLabelBinari
 
 
 def data_name(call: CallSite) -> str | None:
-    return call.arg_names[0] if call.arg_names else None
+    """The dotted name of the first positional argument (`X_test`), None when not a name."""
+    for arg in call.node.args:
+        if arg.keyword is None and not arg.star:
+            return dotted_name(arg.value)
+    return None
 
 
 class ScalerFitOnTestData(Rule):

@@ -345,3 +345,21 @@ def test_an_outline_leaves_out_assignments_that_bind_no_constant() -> None:
     text = "import keras\nN = 3\nM: int = -N * 2\nmodel = build()\nT = (1, 'a')\nx: int\n"
     visible, _ = outline(text)
     assert visible == "import keras\nN = 3\nM: int = -N * 2\nT = (1, 'a')\n"
+
+
+def test_a_module_knows_its_nodes_as_functions_are_parsed(tmp_path: Path) -> None:
+    from kerascheck.read.project import parsed_module
+
+    path = tmp_path / "helpers.py"
+    path.write_text(
+        "import keras\nN = 3\n\n\ndef first():\n    return keras.layers.Dense(N)\n\n\n"
+        "def second():\n    return keras.layers.Dense(2)\n"
+    )
+    module = parsed_module(str(path))
+    assert module is not None
+    first = module.function(0)  # parsed before any id is asked for
+    assert first is not None and id(first.body) in module
+    assert id(module.module.body[0]) in module
+    assert id(object()) not in module
+    second = module.function(1)  # parsed after the ids were collected
+    assert second is not None and id(second.body) in module

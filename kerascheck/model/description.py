@@ -225,8 +225,6 @@ class CallSite:
     kwargs: dict[str, Any]
     seq: int
     receiver: Any = None
-    # The dotted source text of each positional argument (`X_test`), None when not a name.
-    arg_names: tuple[str | None, ...] = ()
     in_function: str | None = None
     star_kwargs: bool = False
     # Inside code guarded by a version or feature test (`if hasattr(...)`, `if tf.__version__

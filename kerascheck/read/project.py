@@ -44,8 +44,14 @@ class ParsedModule:
     # The source of each function the stubs stand for, in order (empty: no stubs).
     function_sources: list[str] = field(default_factory=list)
     _functions: dict[int, cst.FunctionDef | None] = field(default_factory=dict)
-    # The ids of every node read so far, collected when a finding is placed.
-    _node_ids: set[int] | None = None
+    # The trees read so far (the outline, then each function parsed), and the ids of each
+    # one's nodes, collected when a finding is placed: a function parsed later adds its own
+    # ids, and those of the others are not collected again.
+    _trees: list[cst.CSTNode] = field(default_factory=list)
+    _node_ids: list[set[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._trees.append(self.module)
 
     def function(self, index: int) -> cst.FunctionDef | None:
         """The `index`-th function of the module, parsed once; None when it does not parse."""
@@ -57,18 +63,15 @@ class ParsedModule:
                 body = []
             if len(body) == 1 and isinstance(body[0], cst.FunctionDef):
                 node = body[0]
+                self._trees.append(node)
             self._functions[index] = node
-            self._node_ids = None
         return self._functions[index]
 
     def __contains__(self, node_id: object) -> bool:
         """Whether the node with this id belongs to this module (as far as it was read)."""
-        if self._node_ids is None:
-            self._node_ids = node_ids(self.module)
-            for node in self._functions.values():
-                if node is not None:
-                    self._node_ids |= node_ids(node)
-        return node_id in self._node_ids
+        while len(self._node_ids) < len(self._trees):
+            self._node_ids.append(node_ids(self._trees[len(self._node_ids)]))
+        return any(node_id in ids for ids in self._node_ids)
 
 
 # Parsed modules by absolute path for the life of the process (a run; a worker), the most

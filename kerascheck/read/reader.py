@@ -889,9 +889,6 @@ class _Reader:
                 kwargs=kwargs,
                 seq=seq,
                 receiver=receiver,
-                arg_names=tuple(
-                    [dotted_name(a.value) for a in node.args if not a.keyword and not a.star]
-                ),
                 in_function=self.function,
                 star_kwargs=star_kwargs,
                 guarded=self.guards > 0,

@@ -94,16 +94,22 @@ def test_repeated_code_is_placed_within_its_statement() -> None:
     assert locator._module_spans is None
 
 
-def test_a_statement_is_printed_up_to_the_node_then_whole() -> None:
+def _repeated_in_a_function(
+    last_call: str,
+) -> tuple[Locator, cst.CSTNode, cst.CSTNode, cst.CSTNode]:
+    """A locator, the two `keras.f(1)` of a function's repeated lines, and its last call."""
     source = (
-        "import keras\ndef g():\n    m.add(keras.f(1))\n    m.add(keras.f(1))\n    keras.f(1)\n"
+        f"import keras\ndef g():\n    m.add(keras.f(1))\n    m.add(keras.f(1))\n    {last_call}\n"
     )
     module = cst.parse_module(source)
     file = read_module(module, "<test>")
     body = module.body[1].body.body  # type: ignore[attr-defined]
     first, second = (stmt.body[0].value.args[0].value for stmt in body[:2])
-    last = body[2].body[0].value
-    locator = Locator(module, source, file.anchors)
+    return Locator(module, source, file.anchors), first, second, body[2].body[0].value
+
+
+def test_a_statement_is_printed_up_to_the_node_then_whole() -> None:
+    locator, first, second, last = _repeated_in_a_function("keras.f(1)")
     assert locator.span(second).line == 4
     spans, _, whole = locator._statement_spans[1]
     assert not whole and id(last) not in spans  # stopped after the second call
@@ -141,19 +147,11 @@ def test_every_node_of_a_long_generated_function(indent: str) -> None:
 
 
 def test_spans_print_a_statement_two_nodes_need_once_whole() -> None:
-    source = (
-        "import keras\ndef g():\n    m.add(keras.f(1))\n    m.add(keras.f(1))\n    keras.f(2)\n"
-    )
-    module = cst.parse_module(source)
-    file = read_module(module, "<test>")
-    body = module.body[1].body.body  # type: ignore[attr-defined]
-    first, second = (stmt.body[0].value.args[0].value for stmt in body[:2])
-    alone = body[2].body[0].value  # found as text: no printing
-    locator = Locator(module, source, file.anchors)
+    locator, first, second, alone = _repeated_in_a_function("keras.f(2)")  # alone: found as text
     spans = locator.spans([second, alone, first])
     assert [(s.line, s.column) for s in spans] == [(4, 11), (5, 5), (3, 11)]
     assert locator._statement_spans[1][2]  # printed whole at the first node
     # One node to print: up to it only, as span() does.
-    single = Locator(module, source, file.anchors)
+    single = Locator(locator.module, locator.source, locator.anchors)
     assert [s.line for s in single.spans([first, alone])] == [3, 5]
     assert not single._statement_spans[1][2]

@@ -10,7 +10,7 @@ from typing import Any
 from conftest import run_cli, run_json
 
 from kerascheck import api
-from kerascheck.read.project import outline
+from kerascheck.read.module_outline import outline
 
 MODELS = """\
 import keras

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import io
 import os
 import re
@@ -15,6 +14,7 @@ import libcst as cst
 
 from kerascheck.read.cst_fields import child_nodes
 from kerascheck.read.file_bytes import SourceUnreadable, read_source
+from kerascheck.read.module_outline import outline
 from kerascheck.read.parsing import parse_source
 
 # What marks the root of a project (the folder imports are also resolved from).
@@ -270,75 +270,6 @@ def _parse(path: str, current: Stamp) -> ParsedModule | None:
     except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
         return None
     return ParsedModule(path, current, module, functions)
-
-
-# The top-level statements another file can see through an import: what it imports, binds
-# to a constant and defines as functions. Classes, and statements that only run, are not
-# read from there.
-_VISIBLE = (
-    ast.Import,
-    ast.ImportFrom,
-    ast.Assign,
-    ast.AnnAssign,
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-)
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def outline(text: str) -> tuple[str, list[str]]:
-    """The source of the module's visible top-level statements, with a stub `def name(): pass`
-    standing for each function, and the functions' own sources in order. Reading through an
-    import then parses a fraction of the module (library code is mostly classes, and few of
-    its functions are ever called from the checked file). When CPython cannot parse the text:
-    the whole text, and no stubs."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return text, []
-    lines = _LINE.findall(text)
-    parts: list[str] = []
-    functions: list[str] = []
-    done = 0  # lines already taken: statements after `;` share their first line
-    for stmt in tree.body:
-        if not isinstance(stmt, _VISIBLE) or not _may_bind_a_constant(stmt):
-            continue
-        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
-        start, end = max(first - 1, done), stmt.end_lineno or stmt.lineno
-        if start >= end:
-            continue
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            parts.append(f"def {stmt.name}(): pass\n")
-            functions.append("".join(lines[start:end]))
-        else:
-            parts.extend(lines[start:end])
-            if not parts[-1].endswith(("\n", "\r")):
-                parts.append("\n")
-        done = end
-    return "".join(parts), functions
-
-
-# What a constant another module reads can be made of (`reader._is_constant` decides on the
-# libcst nodes): an assignment of anything else binds nothing there, and is left out.
-_CONSTANT_PARTS = (
-    ast.Constant,
-    ast.Name,
-    ast.UnaryOp,
-    ast.BinOp,
-    ast.Tuple,
-    ast.List,
-    ast.unaryop,
-    ast.operator,
-    ast.expr_context,
-)
-
-
-def _may_bind_a_constant(stmt: ast.stmt) -> bool:
-    if not isinstance(stmt, ast.Assign | ast.AnnAssign):
-        return True
-    if stmt.value is None:
-        return False
-    return all(isinstance(node, _CONSTANT_PARTS) for node in ast.walk(stmt.value))
 
 
 def node_ids(module: cst.CSTNode) -> set[int]:

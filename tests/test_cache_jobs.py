@@ -226,3 +226,18 @@ def test_chunks_of_small_files_are_capped_in_count() -> None:
     chunks = balanced_chunks(sizes, workers=2)
     assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
     assert max(len(chunk) for chunk in chunks) <= MAX_CHUNK_FILES
+
+
+def test_a_chunk_holds_files_of_one_folder() -> None:
+    # Files of one folder import the same project modules: one worker then reads them once.
+    from kerascheck.run.workers import balanced_chunks
+
+    sizes = [100, 900, 300, 700, 500, 200, 800, 400] * 6
+    folders = ["a", "b", "c"] * 16
+    chunks = balanced_chunks(sizes, workers=2, groups=folders)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
+    assert all(len({folders[i] for i in chunk}) == 1 for chunk in chunks)
+    totals = [sum(sizes[i] for i in chunk) for chunk in chunks]
+    assert totals == sorted(totals, reverse=True)  # the largest chunks first
+    # Fewer chunks than files: the folders' files are not each a chunk of their own.
+    assert len(chunks) < len(sizes) // 2

@@ -43,10 +43,12 @@ def map_jobs(
     jobs: Sequence[Job],
     workers: int,
     sizes: Sequence[int] | None = None,
+    groups: Sequence[str] | None = None,
 ) -> list[Out]:
     """`work` on every job, results in the order of `jobs`, from `workers` processes when it
     pays off. `work` and its results travel between processes: plain data only. `sizes`
-    (bytes, say) balance the workers' shares; without them every job counts the same."""
+    (bytes, say) balance the workers' shares; without them every job counts the same. Jobs
+    of one group (files of one folder) share chunks where sizes allow."""
     workers = min(workers, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
         return [work(job) for job in jobs]
@@ -54,7 +56,7 @@ def map_jobs(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    chunks = balanced_chunks(sizes if sizes is not None else [1] * len(jobs), workers)
+    chunks = balanced_chunks(sizes if sizes is not None else [1] * len(jobs), workers, groups)
     results: list[Out | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(
@@ -85,25 +87,34 @@ CHUNKS_PER_WORKER = 12
 MAX_CHUNK_FILES = 16
 
 
-def balanced_chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
+def balanced_chunks(
+    sizes: Sequence[int], workers: int, groups: Sequence[str] | None = None
+) -> list[list[int]]:
     """Indices of jobs in chunks of about equal total size (and at most MAX_CHUNK_FILES
-    jobs), the largest jobs first.
+    jobs), the largest chunks first, each chunk from one group.
 
     Workers take chunks as they finish the last, so a long file starts early instead of
-    ending the run late, and a folder of long files is not one worker's share.
+    ending the run late, and a folder of long files is not one worker's share. A chunk holds
+    files of one folder: they import the same modules of their project, which a worker then
+    reads once (files of a folder spread over both workers had each module read twice).
     """
     target = max(1, sum(sizes) // (workers * CHUNKS_PER_WORKER))
-    chunks: list[list[int]] = []
-    current: list[int] = []
-    total = 0
+    members: dict[str, list[int]] = {}
     for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        current.append(i)
-        total += sizes[i]
-        if total >= target or len(current) >= MAX_CHUNK_FILES:
+        members.setdefault(groups[i] if groups is not None else "", []).append(i)
+    chunks: list[list[int]] = []
+    for group in members.values():
+        current: list[int] = []
+        total = 0
+        for i in group:
+            current.append(i)
+            total += sizes[i]
+            if total >= target or len(current) >= MAX_CHUNK_FILES:
+                chunks.append(current)
+                current, total = [], 0
+        if current:
             chunks.append(current)
-            current, total = [], 0
-    if current:
-        chunks.append(current)
+    chunks.sort(key=lambda chunk: -sum(sizes[i] for i in chunk))
     return chunks
 
 
@@ -120,4 +131,5 @@ def _check_one(job: tuple[str, Settings]) -> FileResult:
 
 def check_files(jobs: Sequence[tuple[str, Settings]], workers: int) -> list[FileResult]:
     """Results in the order of `jobs`, from `workers` processes when it pays off."""
-    return map_jobs(_check_one, jobs, workers, [file_size(path) for path, _ in jobs])
+    sizes = [file_size(path) for path, _ in jobs]
+    return map_jobs(_check_one, jobs, workers, sizes, [os.path.dirname(path) for path, _ in jobs])

@@ -241,3 +241,18 @@ def test_a_chunk_holds_files_of_one_folder() -> None:
     assert totals == sorted(totals, reverse=True)  # the largest chunks first
     # Fewer chunks than files: the folders' files are not each a chunk of their own.
     assert len(chunks) < len(sizes) // 2
+
+
+_PARENT = os.getpid()
+
+
+def _dies_in_a_worker(job: int) -> int:
+    if os.getpid() != _PARENT:
+        os._exit(1)  # a worker killed (out of memory, say) at its first file
+    return job * 2
+
+
+def test_a_dead_worker_leaves_the_run_to_this_process() -> None:
+    from kerascheck.run.workers import map_jobs
+
+    assert map_jobs(_dies_in_a_worker, list(range(40)), workers=2) == [j * 2 for j in range(40)]
